@@ -1,0 +1,92 @@
+"""Shared CLI plumbing: the App context, error handling, output and name resolution."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from cli.output import FORMATS, View, default_format, render
+from frameworks.errors import LibraryError
+from graph.lookup import NotFound
+
+try:
+    from importlib.metadata import version as _dist_version
+
+    VERSION = _dist_version("hsc-pathways")
+except Exception:  # running from a source tree without an install
+    VERSION = "0+unknown"
+
+
+class App:
+    """What every command needs: where the library comes from, and the graph built from it."""
+
+    def __init__(self, library: tuple[str, ...], no_bundled: bool, workspace: str | None):
+        self.library = [Path(p) for p in library]
+        self.bundled = not no_bundled
+        self.workspace = Path(workspace) if workspace else None
+        self._graph = None
+
+    def layers(self, extra: tuple[str, ...] = ()):
+        from frameworks.loader import library_layers
+
+        return library_layers(
+            [*self.library, *map(Path, extra)], bundled=self.bundled, env=os.environ.get("PATHWAYS_LIBRARY")
+        )
+
+    def graph(self, rebuild: bool = False):
+        if self._graph is None or rebuild:
+            from graph.store import load_graph
+
+            self._graph, _ = load_graph(self.layers(), self.workspace, rebuild=rebuild)
+        return self._graph
+
+
+class PathwaysGroup(click.Group):
+    """Turns the errors a user can fix into one line each on stderr and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except LibraryError as err:
+            for problem in err.problems:
+                click.echo(f"error: {problem}", err=True)
+            ctx.exit(2)
+        except NotFound as err:
+            click.echo(f"error: {err}", err=True)
+            ctx.exit(2)
+        except BrokenPipeError:
+            sys.stderr.close()
+            ctx.exit(0)
+
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Output format (default: table on a terminal, json otherwise).",
+)
+
+
+def emit(view: View, fmt: str | None, output: str | None = None) -> None:
+    text = render(view, default_format(fmt))
+    if output:
+        from graph.store import atomic_write_bytes
+
+        atomic_write_bytes(Path(output), text.encode("utf-8"))
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def resolve(app: App, kind: str, name: str) -> str:
+    """The node for a name the user typed; says so on stderr when a near miss was taken."""
+    from graph.lookup import find
+
+    match = find(app.graph(), kind, name)
+    if match.how == "fuzzy":
+        click.echo(f"note: took '{name}' to mean {match.qid} ('{match.matched}')", err=True)
+    return match.node

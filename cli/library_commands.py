@@ -1,0 +1,230 @@
+"""Commands about the library itself: validate, schema, frameworks and roles."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from cli.app import App, emit, format_option, resolve
+from cli.output import Table, View, default_format
+from frameworks.errors import LibraryError
+from frameworks.models import AFC_BANDS, SCHEMA_KINDS
+
+ROLE_COLUMNS = [
+    ("id", "id"),
+    ("title", "title"),
+    ("sector", "sector"),
+    ("band", "band"),
+    ("level", "level"),
+    ("requirements", "requirements"),
+    ("aliases", "aliases"),
+]
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@format_option
+@click.pass_obj
+def validate(app: App, paths: tuple[str, ...], fmt: str | None) -> None:
+    """Check the library (plus any PATHs given) and report every problem, one per line.
+
+    Exits 0 when valid, 2 when not. Nothing is written.
+    """
+    from frameworks.loader import load_library
+
+    try:
+        library = load_library(app.layers(paths))
+    except LibraryError as err:
+        for problem in err.problems:
+            click.echo(f"error: {problem}", err=True)
+        if default_format(fmt) == "json":
+            problems = [
+                {"file": p.file, "line": p.line, "key": p.key, "message": p.message, "expected": p.expected}
+                for p in err.problems
+            ]
+            click.echo(json.dumps({"valid": False, "problems": problems}, indent=2))
+        raise click.exceptions.Exit(2) from None
+    counts = {
+        "files": len(library.files),
+        "frameworks": len(library.frameworks),
+        "competencies": len(library.competencies),
+        "roles": len(library.roles),
+        "qualifications": len(library.qualifications),
+        "progressions": len(library.progressions),
+    }
+    payload = {"valid": True, **counts, "notices": library.notices, "warnings": library.warnings}
+    fields = [(k.capitalize(), v) for k, v in counts.items()]
+    emit(View(payload, "Library is valid", fields, notes=library.notices + library.warnings), fmt)
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(sorted(SCHEMA_KINDS)))
+def schema(kind: str) -> None:
+    """Print the JSON Schema of a library file KIND (role-csv: one CSV row)."""
+    document = SCHEMA_KINDS[kind].model_json_schema(by_alias=True)
+    document = {"$schema": "https://json-schema.org/draft/2020-12/schema", **document}
+    click.echo(json.dumps(document, indent=2))
+
+
+@click.group("frameworks")
+def frameworks_group() -> None:
+    """Competency frameworks: list them, or show one as areas > functions > competencies."""
+
+
+@frameworks_group.command("list")
+@format_option
+@click.pass_obj
+def frameworks_list(app: App, fmt: str | None) -> None:
+    """List the frameworks and their size."""
+    from graph.queries import list_frameworks
+
+    rows = list_frameworks(app.graph())
+    columns = [(k, k) for k in ("id", "name", "version", "levels", "areas", "functions", "competencies")]
+    emit(View(rows, tables=[Table(columns, rows)]), fmt)
+
+
+@frameworks_group.command("show")
+@click.argument("framework")
+@format_option
+@click.pass_obj
+def frameworks_show(app: App, framework: str, fmt: str | None) -> None:
+    """Show a FRAMEWORK (id or name) with its levels and competencies."""
+    from graph.queries import framework_record
+
+    graph = app.graph()
+    record = framework_record(graph, graph.nodes[resolve(app, "Framework", framework)]["id"])
+    rows = [
+        {"area": a["name"], "function": f["name"], **c}
+        for a in record["areas"]
+        for f in a["functions"]
+        for c in f["competencies"]
+    ]
+    levels = [{"level": k, "descriptor": v} for k, v in record["levels"].items()]
+    view = View(
+        record,
+        record["name"],
+        [("Id", record["id"]), ("Version", record["version"]), ("Sources", [s["title"] for s in record["source"]])],
+        [
+            Table(
+                [
+                    ("area", "area"),
+                    ("function", "function"),
+                    ("id", "competency"),
+                    ("label", "label"),
+                    ("statement", "statement"),
+                ],
+                rows,
+                "Competencies",
+            ),
+            Table([("level", "level"), ("descriptor", "descriptor")], levels, "Levels"),
+        ],
+    )
+    emit(view, fmt)
+
+
+@click.group("roles")
+def roles_group() -> None:
+    """Role profiles: list, show and search them."""
+
+
+def _check_sector(app: App, sector: str | None) -> None:
+    sectors = app.graph().graph["sectors"]
+    if sector and sector not in sectors:
+        from rapidfuzz import process
+
+        near = process.extractOne(sector, list(sectors))
+        hint = f" Did you mean '{near[0]}'?" if near and near[1] >= 60 else ""
+        raise click.BadParameter(
+            f"unknown sector '{sector}'; known: {', '.join(sorted(sectors))}.{hint}", param_hint="--sector"
+        )
+
+
+@roles_group.command("list")
+@click.option("--sector", help="health, social_care, public_health or a sector your library declares.")
+@click.option(
+    "--band",
+    type=click.Choice(AFC_BANDS, case_sensitive=False),
+    help="Agenda for Change band; also finds unbanded roles at the matching Career Framework level.",
+)
+@click.option("--level", type=click.IntRange(1, 9), help="Career Framework level 1-9.")
+@format_option
+@click.pass_obj
+def roles_list(app: App, sector: str | None, band: str | None, level: int | None, fmt: str | None) -> None:
+    """List roles, filtered by sector, band and level."""
+    from graph.queries import list_roles
+
+    _check_sector(app, sector)
+    rows = list_roles(app.graph(), sector=sector, band=band, level=level)
+    emit(View(rows, tables=[Table(ROLE_COLUMNS, rows)]), fmt)
+
+
+@roles_group.command("show")
+@click.argument("role")
+@format_option
+@click.pass_obj
+def roles_show(app: App, role: str, fmt: str | None) -> None:
+    """Show one ROLE (id, title or alias; near misses are matched) in full."""
+    from graph.queries import role_record
+
+    record = role_record(app.graph(), resolve(app, "Role", role))
+    quals = record["qualifications"]
+    fields = [
+        ("Id", record["id"]),
+        ("Sector", record["sector"]),
+        ("Band", record["band"] or "none (not AfC)"),
+        ("Career Framework level", record["level"]),
+        ("Aliases", record["aliases"]),
+        ("Settings", record["settings"]),
+        ("Summary", record["summary"]),
+        ("Pay", _pay_text(record["pay"])),
+        ("Qualifications required", [q["title"] for q in quals["required"]]),
+        ("Qualifications desirable", [q["title"] for q in quals["desirable"]]),
+        ("Sources", [s["title"] for s in record["source"]]),
+    ]
+    tables = [
+        Table(
+            [("competency", "competency"), ("label", "label"), ("level", "level"), ("essential", "essential")],
+            record["requirements"],
+            "Requirements",
+        )
+    ]
+    if record["progresses_to"]:
+        tables.append(
+            Table(
+                [("role", "role"), ("title", "title"), ("via", "via"), ("months", "months")],
+                record["progresses_to"],
+                "Known progressions",
+            )
+        )
+    emit(View(record, record["title"], fields, tables), fmt)
+
+
+def _pay_text(pay: dict | None) -> str:
+    if not pay:
+        return "not recorded"
+    span = f"£{pay['min']:,.2f}" if pay["min"] == pay["max"] else f"£{pay['min']:,.2f}-£{pay['max']:,.2f}"
+    span = span.replace(".00", "")
+    return f"{span} a {pay['period']}" + (f" ({pay['basis']})" if pay.get("basis") else "")
+
+
+@roles_group.command("search")
+@click.argument("text")
+@click.option("--top", type=click.IntRange(1, 500), default=10, show_default=True)
+@format_option
+@click.pass_obj
+def roles_search(app: App, text: str, top: int, fmt: str | None) -> None:
+    """Find roles whose title, aliases or summary match TEXT."""
+    from graph.queries import search_roles
+
+    rows = search_roles(app.graph(), text, top)
+    columns = [
+        ("id", "id"),
+        ("title", "title"),
+        ("sector", "sector"),
+        ("band", "band"),
+        ("level", "level"),
+        ("score", "score"),
+        ("matched_text", "matched"),
+    ]
+    emit(View(rows, tables=[Table(columns, rows)]), fmt)

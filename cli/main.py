@@ -1,0 +1,40 @@
+"""The `pathways` command: options, arguments and output only; answers come from the layers below."""
+
+from __future__ import annotations
+
+import click
+
+from cli.app import VERSION, App, PathwaysGroup
+from cli.graph_commands import graph_group
+from cli.library_commands import frameworks_group, roles_group, schema, validate
+
+
+@click.group(cls=PathwaysGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(VERSION, prog_name="pathways")
+@click.option(
+    "--library",
+    "library",
+    multiple=True,
+    type=click.Path(),
+    metavar="PATH",
+    help="Add a library folder, YAML file or role-requirement CSV (repeatable; later ones override).",
+)
+@click.option("--no-bundled", is_flag=True, help="Use only the libraries you name, not the bundled UK library.")
+@click.option(
+    "--workspace",
+    type=click.Path(file_okay=False),
+    envvar="PATHWAYS_WORKSPACE",
+    help="Folder for the built graph and caches (default: ~/.cache/hsc-pathways).",
+)
+@click.pass_context
+def cli(ctx: click.Context, library: tuple[str, ...], no_bundled: bool, workspace: str | None) -> None:
+    """Skills matching and career pathways for UK health and social care.
+
+    The bundled library holds UK frameworks, role profiles, qualifications and known progression
+    links; add your own with --library or PATHWAYS_LIBRARY (paths separated by ':').
+    """
+    ctx.obj = App(library, no_bundled, workspace)
+
+
+for command in (validate, schema, frameworks_group, roles_group, graph_group):
+    cli.add_command(command)

@@ -1,0 +1,368 @@
+"""Load a library: find its files, read each one, then resolve every id across files and layers.
+
+Layers are applied in order (bundled, then each PATHWAYS_LIBRARY path, then each --library path).
+A later layer may redefine an id and so override it; the same id twice within one layer is an error.
+All problems are collected and raised together, so one `validate` run shows everything to fix.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import process
+
+from frameworks.csvform import parse_csv_file
+from frameworks.errors import LibraryError, Problem, display_path
+from frameworks.models import (
+    CORE_SECTORS,
+    Competency,
+    FrameworkFile,
+    Progression,
+    ProgressionsFile,
+    Qualification,
+    QualificationsFile,
+    Role,
+    RolesFile,
+)
+from frameworks.parse import ParsedFile, parse_yaml_file
+
+BUNDLED_LIBRARY = Path(__file__).parent / "library"
+YAML_SUFFIXES = (".yaml", ".yml")
+LIBRARY_SUFFIXES = YAML_SUFFIXES + (".csv",)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One place the library comes from: the bundled files, or one path a user named."""
+
+    name: str
+    files: tuple[Path, ...]
+
+
+@dataclass
+class CompetencyEntry:
+    """A competency with its place in its framework."""
+
+    competency: Competency
+    framework: str
+    area: str
+    area_name: str
+    function: str
+    function_name: str
+    levels: tuple[int, int]
+
+
+@dataclass
+class Library:
+    """Everything loaded and resolved: every id below is qualified (`namespace:id`)."""
+
+    frameworks: dict[str, FrameworkFile] = field(default_factory=dict)
+    competencies: dict[str, CompetencyEntry] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
+    qualifications: dict[str, Qualification] = field(default_factory=dict)
+    progressions: list[Progression] = field(default_factory=list)
+    sectors: dict[str, str] = field(default_factory=lambda: dict(CORE_SECTORS))
+    files: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def library_files(path: Path) -> tuple[Path, ...]:
+    """The library files a path stands for: the file itself, or every YAML/CSV file below a folder."""
+    if not path.exists():
+        raise LibraryError(
+            [Problem(str(path), "no such file or folder", expected="a folder, a YAML file or a CSV file")]
+        )
+    if path.is_dir():
+        return tuple(sorted(p for p in path.rglob("*") if p.suffix.lower() in LIBRARY_SUFFIXES and p.is_file()))
+    if path.suffix.lower() not in LIBRARY_SUFFIXES:
+        raise LibraryError(
+            [Problem(str(path), f"unsupported file type '{path.suffix or '(none)'}'", expected=".yaml, .yml or .csv")]
+        )
+    return (path,)
+
+
+def library_layers(extra: Sequence[Path] = (), bundled: bool = True, env: str | None = None) -> list[Layer]:
+    """The layers in the order they apply; `env` is PATHWAYS_LIBRARY (os.pathsep-separated)."""
+    paths: list[Path] = [Path(p) for p in (env or "").split(os.pathsep) if p.strip()]
+    paths += [Path(p) for p in extra]
+    layers = [Layer("bundled", library_files(BUNDLED_LIBRARY))] if bundled else []
+    layers += [Layer(str(p), library_files(p)) for p in paths]
+    return layers
+
+
+def load_library(layers: Sequence[Layer]) -> Library:
+    """Read and resolve every file of every layer; raises LibraryError listing all problems."""
+    parsed: list[ParsedFile] = []
+    problems: list[Problem] = []
+    for index, layer in enumerate(layers):
+        for path in layer.files:
+            shown = display_path(path) if layer.name != "bundled" else f"<bundled>/{path.relative_to(BUNDLED_LIBRARY)}"
+            try:
+                if path.suffix.lower() == ".csv":
+                    parsed.extend(parse_csv_file(path, shown, index))
+                else:
+                    parsed.append(parse_yaml_file(path, shown, index))
+            except LibraryError as err:
+                problems.extend(err.problems)
+    library = _Resolver(parsed, [layer.name for layer in layers]).resolve(problems)
+    if problems:
+        raise LibraryError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
+    return library
+
+
+@dataclass
+class _Definition:
+    obj: object
+    source: ParsedFile
+    loc: tuple
+    namespace: str
+
+
+class _Resolver:
+    """Registers every definition, applies overrides, then checks and qualifies every reference."""
+
+    def __init__(self, parsed: list[ParsedFile], layer_names: list[str]):
+        self.parsed = parsed
+        self.layer_names = layer_names
+        self.library = Library(files=sorted({p.shown for p in parsed}))
+        self.qualification_definitions: dict[str, _Definition] = {}
+
+    def resolve(self, problems: list[Problem]) -> Library:
+        self.problems = problems
+        frameworks = self._register(FrameworkFile, lambda m: [((), m, m.id)])
+        roles = self._register(RolesFile, lambda m: [(("roles", i), r, r.id) for i, r in enumerate(m.roles)])
+        quals = self._register(
+            QualificationsFile, lambda m: [(("qualifications", i), q, q.id) for i, q in enumerate(m.qualifications)]
+        )
+        for p in self.parsed:
+            if isinstance(p.model, RolesFile):
+                self.library.sectors.update({k: v for k, v in p.model.sectors.items()})
+        self._index_competencies(frameworks)
+        self.library.frameworks = {qid: d.obj for qid, d in frameworks.items()}  # type: ignore[misc]
+        self.role_ids = set(roles)
+        self.qual_ids = set(quals)
+        for qid, d in roles.items():
+            self._resolve_role(qid, d)
+        for qid, d in quals.items():
+            self._resolve_qualification(qid, d)
+        self._check_prerequisite_cycles()
+        self._resolve_progressions()
+        return self.library
+
+    def _register(self, file_cls: type, items) -> dict[str, _Definition]:
+        """Collect definitions of one kind; later layers override, duplicates within a layer are errors."""
+        found: dict[str, _Definition] = {}
+        for p in self.parsed:
+            if not isinstance(p.model, file_cls):
+                continue
+            for loc, obj, local_id in items(p.model):
+                qid = f"{p.model.namespace}:{local_id}"
+                earlier = found.get(qid)
+                if earlier and earlier.source.layer == p.layer:
+                    self.problems.append(
+                        p.problem(
+                            loc + ("id",),
+                            f"duplicate id '{qid}', already defined in {earlier.source.shown}"
+                            f" line {earlier.source.line(*earlier.loc)}",
+                            expected="each id defined once per library",
+                        )
+                    )
+                    continue
+                if earlier:
+                    self.library.notices.append(f"{qid} from {earlier.source.shown} is overridden by {p.shown}")
+                found[qid] = _Definition(obj, p, loc, p.model.namespace)
+                if getattr(obj, "source", True) is None and getattr(p.model, "source", None):
+                    obj.source = p.model.source  # the file-level source applies to each item
+        return found
+
+    def _index_competencies(self, frameworks: dict[str, _Definition]) -> None:
+        for fqid, d in frameworks.items():
+            fw: FrameworkFile = d.obj  # type: ignore[assignment]
+            scale = (min(fw.levels), max(fw.levels))
+            for ai, area in enumerate(fw.areas):
+                for fi, function in enumerate(area.functions):
+                    for ci, comp in enumerate(function.competencies):
+                        qid = f"{fw.namespace}:{comp.id}"
+                        if qid in self.library.competencies:
+                            other = self.library.competencies[qid].framework
+                            self.problems.append(
+                                d.source.problem(
+                                    ("areas", ai, "functions", fi, "competencies", ci, "id"),
+                                    f"duplicate competency id '{qid}', also in framework {other}",
+                                    expected="competency ids unique within a namespace",
+                                )
+                            )
+                            continue
+                        comp.id = qid
+                        self.library.competencies[qid] = CompetencyEntry(
+                            comp, fqid, area.id, area.name, function.id, function.name, scale
+                        )
+
+    def _reference(
+        self, ref: str, namespace: str, known: Iterable[str], what: str, source: ParsedFile, loc: tuple
+    ) -> str | None:
+        """Qualify a reference: own namespace first, then the one namespace that has it."""
+        known = known if isinstance(known, (set, dict)) else set(known)
+        if ":" in ref:
+            if ref in known:
+                return ref
+            candidates: list[str] = []
+        else:
+            if f"{namespace}:{ref}" in known:
+                return f"{namespace}:{ref}"
+            candidates = sorted(k for k in known if k.split(":", 1)[1] == ref)
+            if len(candidates) == 1:
+                return candidates[0]
+        if candidates:
+            self.problems.append(
+                source.problem(loc, f"{what} '{ref}' is ambiguous", expected="one of " + ", ".join(candidates))
+            )
+            return None
+        near = [m[0] for m in process.extract(ref, list(known), limit=3, score_cutoff=60)]
+        hint = "; did you mean " + " or ".join(f"'{n}'" for n in near) + "?" if near else ""
+        self.problems.append(
+            source.problem(loc, f"unknown {what} '{ref}'{hint}", expected=f"the id of a {what} in the library")
+        )
+        return None
+
+    def _resolve_role(self, qid: str, d: _Definition) -> None:
+        role: Role = d.obj  # type: ignore[assignment]
+        if role.sector not in self.library.sectors:
+            self.problems.append(
+                d.source.problem(
+                    d.loc + ("sector",),
+                    f"unknown sector '{role.sector}'",
+                    expected="one of " + ", ".join(sorted(self.library.sectors)) + " (or declare it under 'sectors')",
+                )
+            )
+        seen: dict[str, int] = {}
+        for i, req in enumerate(role.requirements):
+            loc = d.loc + ("requirements", i, "competency")
+            ref = self._reference(req.competency, d.namespace, self.library.competencies, "competency", d.source, loc)
+            if ref is None:
+                continue
+            if ref in seen:
+                self.problems.append(
+                    d.source.problem(
+                        loc,
+                        f"competency '{ref}' is required twice (also requirements[{seen[ref]}])",
+                        expected="each competency once per role",
+                    )
+                )
+            seen[ref] = i
+            req.competency = ref
+            self._check_level(req.level, ref, d, d.loc + ("requirements", i, "level"))
+        for group in ("required", "desirable"):
+            refs = getattr(role.qualifications, group)
+            for i, ref in enumerate(refs):
+                loc = d.loc + ("qualifications", group, i)
+                refs[i] = self._reference(ref, d.namespace, self.qual_ids, "qualification", d.source, loc) or ref
+        role.id = qid
+        if not role.source:
+            self.library.warnings.append(f"{d.source.shown}: role {qid} names no source")
+        self.library.roles[qid] = role
+
+    def _check_level(self, level: int, competency: str, d: _Definition, loc: tuple) -> None:
+        low, high = self.library.competencies[competency].levels
+        if not low <= level <= high:
+            framework = self.library.competencies[competency].framework
+            self.problems.append(
+                d.source.problem(
+                    loc,
+                    f"level {level} is outside the scale of framework {framework}",
+                    expected=f"an integer from {low} to {high}",
+                )
+            )
+
+    def _resolve_qualification(self, qid: str, d: _Definition) -> None:
+        qual: Qualification = d.obj  # type: ignore[assignment]
+        for i, dev in enumerate(qual.develops):
+            loc = d.loc + ("develops", i, "competency")
+            ref = self._reference(dev.competency, d.namespace, self.library.competencies, "competency", d.source, loc)
+            if ref is not None:
+                dev.competency = ref
+                self._check_level(dev.level, ref, d, d.loc + ("develops", i, "level"))
+        for i, ref in enumerate(qual.prerequisites):
+            loc = d.loc + ("prerequisites", i)
+            qual.prerequisites[i] = (
+                self._reference(ref, d.namespace, self.qual_ids, "qualification", d.source, loc) or ref
+            )
+        qual.id = qid
+        self.qualification_definitions[qid] = d
+        self.library.qualifications[qid] = qual
+
+    def _check_prerequisite_cycles(self) -> None:
+        """Prerequisites must not loop: a course cannot require itself, however indirectly."""
+        quals = self.library.qualifications
+        state: dict[str, int] = {}
+
+        def visit(qid: str, trail: list[str]) -> None:
+            state[qid] = 1
+            for nxt in quals[qid].prerequisites:
+                if nxt not in quals:
+                    continue
+                if state.get(nxt) == 1:
+                    cycle = trail[trail.index(nxt) :] + [nxt] if nxt in trail else [qid, nxt]
+                    d = self.qualification_definitions[qid]
+                    self.problems.append(
+                        d.source.problem(
+                            d.loc + ("prerequisites",),
+                            "prerequisites form a cycle: " + " -> ".join(cycle),
+                            expected="prerequisites that never lead back to the same qualification",
+                        )
+                    )
+                elif nxt not in state:
+                    visit(nxt, trail + [nxt])
+            state[qid] = 2
+
+        for qid in sorted(quals):
+            if qid not in state:
+                visit(qid, [qid])
+
+    def _resolve_progressions(self) -> None:
+        by_pair: dict[tuple[str, str], tuple[ParsedFile, int]] = {}
+        for p in self.parsed:
+            if not isinstance(p.model, ProgressionsFile):
+                continue
+            for i, link in enumerate(p.model.progressions):
+                loc = ("progressions", i)
+                ns = p.model.namespace
+                start = self._reference(link.from_role, ns, self.role_ids, "role", p, loc + ("from",))
+                end = self._reference(link.to_role, ns, self.role_ids, "role", p, loc + ("to",))
+                via = [
+                    self._reference(q, ns, self.qual_ids, "qualification", p, loc + ("via", j))
+                    for j, q in enumerate(link.via)
+                ]
+                if start is None or end is None or None in via:
+                    continue
+                if start == end:
+                    self.problems.append(
+                        p.problem(
+                            loc + ("to",), f"a progression from {start} to itself", expected="a different role in 'to'"
+                        )
+                    )
+                    continue
+                pair = (start, end)
+                if pair in by_pair and by_pair[pair][0].layer == p.layer:
+                    first = by_pair[pair][0]
+                    self.problems.append(
+                        p.problem(
+                            loc,
+                            f"progression {start} -> {end} is given twice (also in {first.shown})",
+                            expected="one link per pair of roles",
+                        )
+                    )
+                    continue
+                if pair in by_pair:
+                    self.library.notices.append(f"progression {start} -> {end} is overridden by {p.shown}")
+                link.from_role, link.to_role, link.via = start, end, via  # type: ignore[assignment]
+                if not link.source and p.model.source:
+                    link.source = p.model.source
+                by_pair[pair] = (p, i)
+                self.library.progressions = [
+                    x for x in self.library.progressions if (x.from_role, x.to_role) != pair
+                ] + [link]

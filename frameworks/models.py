@@ -1,0 +1,240 @@
+"""The file formats, as typed models.
+
+Each YAML file kind is one model here; `pathways schema KIND` prints the JSON Schema generated from
+it, so the documented format and the checked format are the same thing. Ids inside a file are written
+short; the loader qualifies them with the file's namespace (see FORMATS.md).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+LOCAL_ID = r"^[a-z0-9][a-z0-9_.-]*$"
+REFERENCE = r"^([a-z0-9][a-z0-9_.-]*:)?[a-z0-9][a-z0-9_.-]*$"
+AFC_BANDS = ("1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9")
+CORE_SECTORS = {
+    "health": "Health (NHS and independent healthcare)",
+    "social_care": "Social care (adult and children's)",
+    "public_health": "Public health and community wellbeing",
+}
+
+LocalId = Annotated[
+    str,
+    StringConstraints(pattern=LOCAL_ID, max_length=120),
+    Field(description="Lower-case id: letters, digits, '.', '-', '_'. Qualified with the namespace."),
+]
+Reference = Annotated[
+    str,
+    StringConstraints(pattern=REFERENCE, max_length=200),
+    Field(description="An id, optionally qualified as 'namespace:id'."),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Model(BaseModel):
+    """Base for every file model: unknown keys are errors, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Source(Model):
+    """Where facts came from: a public document, page or dataset."""
+
+    title: Text
+    publisher: str | None = None
+    url: str | None = None
+    date: str | None = None
+    note: str | None = None
+
+
+def _as_source_list(value: Any) -> Any:
+    """Accept a plain string or a single mapping where a list of sources is expected."""
+    if isinstance(value, str):
+        return [{"title": value}]
+    if isinstance(value, dict):
+        return [value]
+    return value
+
+
+class Sourced(Model):
+    source: list[Source] | None = Field(
+        default=None, description="Sources of the facts; a string, one mapping or a list."
+    )
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _coerce_source(cls, value: Any) -> Any:
+        return _as_source_list(value)
+
+
+class NamespacedFile(Sourced):
+    namespace: LocalId = Field(default="local", description="Qualifies every id in this file.")
+
+
+class Competency(Model):
+    """One competency: a statement of what a competent person does, in our own words."""
+
+    id: LocalId
+    label: Text = Field(description="A short plain label, e.g. 'Personal care'.")
+    statement: Text = Field(description="One sentence describing the competent behaviour.")
+    keywords: list[Text] = Field(default_factory=list, description="Alternative terms and synonyms.")
+
+
+class Function(Model):
+    id: LocalId
+    name: Text
+    competencies: list[Competency] = Field(min_length=1)
+
+
+class Area(Model):
+    id: LocalId
+    name: Text
+    functions: list[Function] = Field(min_length=1)
+
+
+class FrameworkFile(NamespacedFile):
+    """`kind: framework`: areas > functions > competencies, with a level scale."""
+
+    kind: Literal["framework"]
+    id: LocalId
+    name: Text
+    version: Text
+    description: str | None = None
+    levels: dict[int, Text] = Field(
+        min_length=1, description="Every level of the scale (consecutive integers) and what it means."
+    )
+    areas: list[Area] = Field(min_length=1)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, (int, float)) else value
+
+    @field_validator("levels")
+    @classmethod
+    def _consecutive_levels(cls, levels: dict[int, str]) -> dict[int, str]:
+        keys = sorted(levels)
+        if keys != list(range(keys[0], keys[0] + len(keys))):
+            raise ValueError(f"levels must be consecutive integers, got {keys}")
+        return dict(sorted(levels.items()))
+
+
+class Requirement(Model):
+    competency: Reference
+    level: int = Field(ge=1, description="Level needed, on the competency's framework scale.")
+    essential: bool = True
+
+
+class QualificationNeeds(Model):
+    required: list[Reference] = Field(default_factory=list)
+    desirable: list[Reference] = Field(default_factory=list)
+
+
+class Pay(Model):
+    """A typical pay range, with the basis it was taken from."""
+
+    min: float = Field(ge=0)
+    max: float = Field(ge=0)
+    period: Literal["year", "month", "week", "hour"] = "year"
+    currency: str = "GBP"
+    basis: str | None = Field(default=None, description="e.g. 'NHS Agenda for Change 2025/26, band 3'")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Pay:
+        if self.min > self.max:
+            raise ValueError(f"pay min {self.min} is above max {self.max}")
+        return self
+
+
+class Role(Sourced):
+    """A role profile: what the job needs, where it sits, and what it pays."""
+
+    id: LocalId
+    title: Text
+    aliases: list[Text] = Field(default_factory=list)
+    sector: LocalId = Field(description="health, social_care, public_health or a declared sector.")
+    settings: list[Text] = Field(default_factory=list)
+    band: Literal[AFC_BANDS] | None = Field(  # type: ignore[valid-type]
+        default=None, description="NHS Agenda for Change band, where the role has one."
+    )
+    level: int = Field(ge=1, le=9, description="Skills for Health Career Framework level, 1-9.")
+    summary: str = ""
+    requirements: list[Requirement] = Field(min_length=1)
+    qualifications: QualificationNeeds = Field(default_factory=QualificationNeeds)
+    pay: Pay | None = None
+
+    @field_validator("band", mode="before")
+    @classmethod
+    def _band_as_text(cls, value: Any) -> Any:
+        return str(value).lower() if isinstance(value, (int, str)) and value != "" else value
+
+
+class RolesFile(NamespacedFile):
+    """`kind: roles`: role profiles, optionally declaring extra sectors."""
+
+    kind: Literal["roles"]
+    sectors: dict[LocalId, Text] = Field(default_factory=dict)
+    roles: list[Role] = Field(min_length=1)
+
+
+class Develops(Model):
+    competency: Reference
+    level: int = Field(ge=1, description="Level the qualification brings a learner to.")
+
+
+class Qualification(Sourced):
+    """A qualification, apprenticeship or course, and the competencies it develops."""
+
+    id: LocalId
+    title: Text
+    kind: Literal["certificate", "diploma", "apprenticeship", "degree", "short_course"]
+    code: str | None = Field(default=None, description="Standard or qualification number, e.g. ST0216.")
+    rqf_level: int = Field(ge=1, le=8, description="Regulated Qualifications Framework level.")
+    months: float = Field(gt=0, description="Typical duration in months.")
+    prerequisites: list[Reference] = Field(default_factory=list)
+    note: str | None = None
+    develops: list[Develops] = Field(default_factory=list)
+
+
+class QualificationsFile(NamespacedFile):
+    kind: Literal["qualifications"]
+    qualifications: list[Qualification] = Field(min_length=1)
+
+
+class Progression(Sourced):
+    """A known move from one role to another, and how people make it."""
+
+    from_role: Reference = Field(alias="from")
+    to_role: Reference = Field(alias="to")
+    via: list[Reference] = Field(default_factory=list, description="Qualification ids.")
+    months: float = Field(ge=0, description="Typical time the move takes.")
+    note: str | None = None
+
+
+class ProgressionsFile(NamespacedFile):
+    kind: Literal["progressions"]
+    progressions: list[Progression] = Field(min_length=1)
+
+
+class CsvRow(Model):
+    """One row of the role-requirement CSV (the JSON Schema documents the columns)."""
+
+    role_id: Reference
+    role_title: Text
+    sector: LocalId
+    level: int = Field(ge=1, le=9)
+    competency: Text = Field(description="A competency id, or free text for a new competency.")
+    competency_level: int | None = Field(default=None, ge=1)
+    essential: bool = True
+    band: Literal[AFC_BANDS] | None = None  # type: ignore[valid-type]
+
+
+FILE_MODELS: dict[str, type[Model]] = {
+    "framework": FrameworkFile,
+    "roles": RolesFile,
+    "qualifications": QualificationsFile,
+    "progressions": ProgressionsFile,
+}
+SCHEMA_KINDS: dict[str, type[Model]] = {**FILE_MODELS, "role-csv": CsvRow}

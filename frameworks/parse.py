@@ -1,0 +1,146 @@
+"""Read one library file into its model, turning every validation error into a located Problem."""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from rapidfuzz import process
+
+from frameworks.errors import LibraryError, Problem, key_path
+from frameworks.models import FILE_MODELS, Model
+from frameworks.yamlfile import LineMap, line_for, load_yaml
+
+
+@dataclass
+class ParsedFile:
+    """A file that passed its own checks; cross-file checks come later in the loader."""
+
+    path: Path
+    shown: str
+    layer: int
+    model: Model
+    lines: LineMap
+
+    def line(self, *loc: Any) -> int | None:
+        return line_for(self.lines, loc)
+
+    def problem(self, loc: tuple, message: str, expected: str = "") -> Problem:
+        return Problem(self.shown, message, line=self.line(*loc), key=key_path(loc), expected=expected)
+
+
+def parse_yaml_file(path: Path, shown: str, layer: int) -> ParsedFile:
+    """Parse and validate one YAML library file (raises LibraryError with every problem in it)."""
+    data, lines = load_yaml(path, shown)
+    if data is None:
+        raise LibraryError([Problem(shown, "the file is empty", expected="a YAML mapping with a 'kind' key")])
+    if not isinstance(data, dict):
+        raise LibraryError(
+            [Problem(shown, f"the top level is a {_kind_of(data)}", line=1, expected="a mapping with a 'kind' key")]
+        )
+    kind = data.get("kind")
+    if kind not in FILE_MODELS:
+        raise LibraryError([_bad_kind(shown, kind, line_for(lines, ("kind",)))])
+    model_cls = FILE_MODELS[kind]
+    try:
+        model = model_cls.model_validate(data)
+    except ValidationError as err:
+        raise LibraryError([_problem(shown, lines, e, model_cls) for e in err.errors()]) from None
+    return ParsedFile(path, shown, layer, model, lines)
+
+
+def _bad_kind(shown: str, kind: Any, line: int | None) -> Problem:
+    kinds = ", ".join(FILE_MODELS)
+    if kind is None:
+        return Problem(shown, "no 'kind' key", line=line or 1, expected=f"kind: one of {kinds}")
+    near = process.extractOne(str(kind), list(FILE_MODELS))
+    hint = f"; did you mean '{near[0]}'?" if near and near[1] >= 60 else ""
+    return Problem(shown, f"unknown kind '{kind}'{hint}", line=line, key="kind", expected=f"one of {kinds}")
+
+
+def _problem(shown: str, lines: LineMap, error: Any, model_cls: type[BaseModel]) -> Problem:
+    """Translate one pydantic error into words a person editing the file understands."""
+    loc = tuple(part for part in error["loc"] if part != "[key]")
+    kind = error["type"]
+    line = line_for(lines, loc)
+    if kind == "missing":
+        return Problem(shown, f"missing required field '{loc[-1]}'", line, key_path(loc[:-1]) or "(top level)")
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model_cls, loc[:-1])
+        near = process.extractOne(str(loc[-1]), allowed) if allowed else None
+        hint = f"; did you mean '{near[0]}'?" if near and near[1] >= 70 else ""
+        return Problem(
+            shown,
+            f"unknown field '{loc[-1]}'{hint}",
+            line,
+            key_path(loc[:-1]) or "(top level)",
+            expected="one of " + ", ".join(allowed) if allowed else "",
+        )
+    got = error.get("input")
+    if kind == "string_pattern_mismatch":
+        return Problem(
+            shown,
+            f"'{got}' is not a valid id",
+            line,
+            key_path(loc),
+            expected="lower-case letters, digits, '.', '-' or '_', optionally 'namespace:' first",
+        )
+    message = error["msg"]
+    if message.startswith("Input should be "):
+        return Problem(shown, f"wrong value {_short(got)}", line, key_path(loc), expected=message[16:])
+    message = message.removeprefix("Value error, ").replace(" after validation", "")
+    return Problem(shown, f"{message[0].lower()}{message[1:]}", line, key_path(loc))
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _kind_of(value: Any) -> str:
+    return {list: "list", str: "plain text", int: "number", float: "number"}.get(type(value), type(value).__name__)
+
+
+def _fields_at(model_cls: Any, loc: tuple) -> list[str]:
+    """Names of the fields allowed at a location, found by walking the model's annotations."""
+    current: Any = model_cls
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = typing.get_args(current)
+            current = args[0] if args else None
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            field = _field_by_key(current, part)
+            current = field.annotation if field else None
+        else:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or name for name, f in current.model_fields.items()]
+    return []
+
+
+def _field_by_key(model_cls: type[BaseModel], key: str) -> Any:
+    for name, field in model_cls.model_fields.items():
+        if key in (name, field.alias):
+            return field
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional/Annotated so that list[...] and models show through."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = options[0] if len(options) == 1 else annotation
+            if len(options) != 1:
+                return annotation
+        else:
+            return annotation

@@ -1,0 +1,146 @@
+"""Turn a resolved library into a typed networkx graph.
+
+Node ids carry their kind (`role:hsc:care-worker`) because roles, competencies and qualifications
+have separate id spaces. Every node has `kind` and `id` attributes plus its own fields as plain
+Python data (lists, dicts), so the graph pickles, exports and crosses to Neo4j without the models.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from frameworks.loader import Library
+
+NODE_KINDS = ("Framework", "Area", "Function", "Competency", "Role", "Qualification")
+EDGE_TYPES = ("PART_OF", "REQUIRES", "REQUIRES_QUALIFICATION", "DEVELOPS", "PROGRESSES_TO")
+
+
+def node_id(kind: str, qid: str) -> str:
+    """The graph node id for a library id of the given kind."""
+    return f"{kind.lower()}:{qid}"
+
+
+def _sources(item) -> list[dict]:
+    return [s.model_dump(exclude_none=True) for s in (item.source or [])]
+
+
+def build_graph(library: Library) -> nx.MultiDiGraph:
+    """Build the graph: Framework <- Area <- Function <- Competency (PART_OF), and the typed links."""
+    graph = nx.MultiDiGraph(
+        sectors=dict(library.sectors),
+        files=list(library.files),
+        notices=list(library.notices),
+        warnings=list(library.warnings),
+    )
+    for fqid, fw in library.frameworks.items():
+        graph.add_node(
+            node_id("Framework", fqid),
+            kind="Framework",
+            id=fqid,
+            name=fw.name,
+            version=fw.version,
+            description=fw.description or "",
+            levels={str(k): v for k, v in fw.levels.items()},
+            source=_sources(fw),
+        )
+        for area in fw.areas:
+            area_node = node_id("Area", f"{fqid}/{area.id}")
+            graph.add_node(area_node, kind="Area", id=f"{fqid}/{area.id}", name=area.name, framework=fqid)
+            graph.add_edge(area_node, node_id("Framework", fqid), key="PART_OF", type="PART_OF")
+            for function in area.functions:
+                fn_node = node_id("Function", f"{fqid}/{function.id}")
+                graph.add_node(
+                    fn_node,
+                    kind="Function",
+                    id=f"{fqid}/{function.id}",
+                    name=function.name,
+                    framework=fqid,
+                    area=f"{fqid}/{area.id}",
+                )
+                graph.add_edge(fn_node, area_node, key="PART_OF", type="PART_OF")
+    for cqid, entry in library.competencies.items():
+        comp = entry.competency
+        graph.add_node(
+            node_id("Competency", cqid),
+            kind="Competency",
+            id=cqid,
+            label=comp.label,
+            statement=comp.statement,
+            keywords=list(comp.keywords),
+            framework=entry.framework,
+            area=entry.area_name,
+            function=entry.function_name,
+        )
+        graph.add_edge(
+            node_id("Competency", cqid),
+            node_id("Function", f"{entry.framework}/{entry.function}"),
+            key="PART_OF",
+            type="PART_OF",
+        )
+    for qqid, qual in library.qualifications.items():
+        graph.add_node(
+            node_id("Qualification", qqid),
+            kind="Qualification",
+            id=qqid,
+            title=qual.title,
+            qualification_kind=qual.kind,
+            code=qual.code or "",
+            rqf_level=qual.rqf_level,
+            months=qual.months,
+            prerequisites=list(qual.prerequisites),
+            note=qual.note or "",
+            source=_sources(qual),
+        )
+        for dev in qual.develops:
+            graph.add_edge(
+                node_id("Qualification", qqid),
+                node_id("Competency", dev.competency),
+                key="DEVELOPS",
+                type="DEVELOPS",
+                level=dev.level,
+            )
+    for rqid, role in library.roles.items():
+        graph.add_node(
+            node_id("Role", rqid),
+            kind="Role",
+            id=rqid,
+            title=role.title,
+            aliases=list(role.aliases),
+            sector=role.sector,
+            settings=list(role.settings),
+            band=role.band,
+            level=role.level,
+            summary=role.summary,
+            pay=role.pay.model_dump() if role.pay else None,
+            source=_sources(role),
+        )
+        for req in role.requirements:
+            graph.add_edge(
+                node_id("Role", rqid),
+                node_id("Competency", req.competency),
+                key="REQUIRES",
+                type="REQUIRES",
+                level=req.level,
+                essential=req.essential,
+            )
+        for group in ("required", "desirable"):
+            for qqid in getattr(role.qualifications, group):
+                graph.add_edge(
+                    node_id("Role", rqid),
+                    node_id("Qualification", qqid),
+                    key="REQUIRES_QUALIFICATION",
+                    type="REQUIRES_QUALIFICATION",
+                    essential=group == "required",
+                )
+    for link in library.progressions:
+        graph.add_edge(
+            node_id("Role", link.from_role),
+            node_id("Role", link.to_role),
+            key="PROGRESSES_TO",
+            type="PROGRESSES_TO",
+            via=list(link.via),
+            months=link.months,
+            note=link.note or "",
+            source=_sources(link),
+        )
+    return graph

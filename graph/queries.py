@@ -1,0 +1,200 @@
+"""Plain-data answers read off the graph: role records, framework trees, counts.
+
+These are the records the JSON output documents (see README); later layers build on them, so keep
+their field names stable.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import networkx as nx
+from rapidfuzz import fuzz, utils
+
+from frameworks.levels import level_for_band
+from graph.build import node_id
+
+AFC_ORDER = {b: i for i, b in enumerate(("1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9"))}
+
+
+def _nodes(graph: nx.MultiDiGraph, kind: str):
+    return ((n, d) for n, d in graph.nodes(data=True) if d["kind"] == kind)
+
+
+def role_summary(graph: nx.MultiDiGraph, node: str) -> dict:
+    """The short role record used in lists: {id, title, aliases, sector, settings, band, level, ...}."""
+    d = graph.nodes[node]
+    return {
+        "id": d["id"],
+        "title": d["title"],
+        "aliases": list(d["aliases"]),
+        "sector": d["sector"],
+        "settings": list(d["settings"]),
+        "band": d["band"],
+        "level": d["level"],
+        "requirements": sum(1 for _, _, k in graph.out_edges(node, keys=True) if k == "REQUIRES"),
+    }
+
+
+def role_record(graph: nx.MultiDiGraph, node: str) -> dict:
+    """The full role record: the summary plus requirements, qualifications, pay, progressions, sources."""
+    d = graph.nodes[node]
+    record = role_summary(graph, node)
+    requirements, qualifications = [], {"required": [], "desirable": []}
+    moves_to = []
+    for _, target, key, e in graph.out_edges(node, keys=True, data=True):
+        t = graph.nodes[target]
+        if key == "REQUIRES":
+            requirements.append(
+                {
+                    "competency": t["id"],
+                    "label": t["label"],
+                    "framework": t["framework"],
+                    "level": e["level"],
+                    "essential": e["essential"],
+                }
+            )
+        elif key == "REQUIRES_QUALIFICATION":
+            qualifications["required" if e["essential"] else "desirable"].append({"id": t["id"], "title": t["title"]})
+        elif key == "PROGRESSES_TO":
+            moves_to.append({"role": t["id"], "title": t["title"], "via": list(e["via"]), "months": e["months"]})
+    moves_from = [
+        {"role": graph.nodes[s]["id"], "title": graph.nodes[s]["title"]}
+        for s, _, k in graph.in_edges(node, keys=True)
+        if k == "PROGRESSES_TO"
+    ]
+    requirements.sort(key=lambda r: (not r["essential"], -r["level"], r["competency"]))
+    record.update(
+        {
+            "summary": d["summary"],
+            "pay": d["pay"],
+            "requirements": requirements,
+            "qualifications": qualifications,
+            "progresses_to": sorted(moves_to, key=lambda m: m["role"]),
+            "progresses_from": sorted(moves_from, key=lambda m: m["role"]),
+            "source": d["source"],
+        }
+    )
+    return record
+
+
+def _role_order(record: dict) -> tuple:
+    return (record["level"], AFC_ORDER.get(record["band"] or "", -1), record["sector"], record["title"].lower())
+
+
+def list_roles(
+    graph: nx.MultiDiGraph, sector: str | None = None, band: str | None = None, level: int | None = None
+) -> list[dict]:
+    """Roles filtered by sector, band and level. A band also finds roles that have no band but sit at
+    the Career Framework level that band usually corresponds to (see frameworks.levels)."""
+    band_level = level_for_band(band) if band is not None else None
+    result = []
+    for node, d in _nodes(graph, "Role"):
+        if sector and d["sector"] != sector:
+            continue
+        if level is not None and d["level"] != level:
+            continue
+        if band is not None and not (
+            d["band"] == str(band).lower() or (d["band"] is None and d["level"] == band_level)
+        ):
+            continue
+        result.append(role_summary(graph, node))
+    return sorted(result, key=_role_order)
+
+
+def search_roles(graph: nx.MultiDiGraph, text: str, top: int = 10) -> list[dict]:
+    """Roles whose title, aliases or summary best match free text (lexical; best field wins)."""
+    scored = []
+    for node, d in _nodes(graph, "Role"):
+        fields = [("title", d["title"])] + [("alias", a) for a in d["aliases"]] + [("summary", d["summary"])]
+        best = max(
+            (
+                (
+                    fuzz.WRatio(text, value, processor=utils.default_process) * (0.8 if field == "summary" else 1.0),
+                    field,
+                    value,
+                )
+                for field, value in fields
+                if value
+            ),
+            default=(0.0, "", ""),
+        )
+        if best[0] >= 50:
+            scored.append(
+                {**role_summary(graph, node), "score": round(best[0], 1), "matched": best[1], "matched_text": best[2]}
+            )
+    scored.sort(key=lambda r: (-r["score"], r["id"]))
+    return scored[:top]
+
+
+def list_frameworks(graph: nx.MultiDiGraph) -> list[dict]:
+    """Framework records with their size: {id, name, version, levels, areas, functions, competencies}."""
+    counts: dict[str, Counter] = {}
+    for _, d in graph.nodes(data=True):
+        if d["kind"] in ("Area", "Function", "Competency"):
+            counts.setdefault(d["framework"], Counter())[d["kind"]] += 1
+    result = []
+    for _, d in _nodes(graph, "Framework"):
+        c = counts.get(d["id"], Counter())
+        levels = [int(k) for k in d["levels"]]
+        result.append(
+            {
+                "id": d["id"],
+                "name": d["name"],
+                "version": d["version"],
+                "levels": f"{min(levels)}-{max(levels)}",
+                "areas": c["Area"],
+                "functions": c["Function"],
+                "competencies": c["Competency"],
+            }
+        )
+    return sorted(result, key=lambda r: r["id"])
+
+
+def framework_record(graph: nx.MultiDiGraph, qid: str) -> dict:
+    """A framework with its levels and its areas > functions > competencies, in file order."""
+    d = graph.nodes[node_id("Framework", qid)]
+    children: dict[str, list[str]] = {}
+    for source, target, key in graph.edges(keys=True):
+        if key == "PART_OF":
+            children.setdefault(target, []).append(source)
+
+    def competencies(fn_node: str) -> list[dict]:
+        return [
+            {
+                "id": graph.nodes[c]["id"],
+                "label": graph.nodes[c]["label"],
+                "statement": graph.nodes[c]["statement"],
+                "keywords": list(graph.nodes[c]["keywords"]),
+            }
+            for c in children.get(fn_node, [])
+        ]
+
+    areas = []
+    for area in children.get(node_id("Framework", qid), []):
+        functions = [
+            {"id": graph.nodes[f]["id"], "name": graph.nodes[f]["name"], "competencies": competencies(f)}
+            for f in children.get(area, [])
+        ]
+        areas.append({"id": graph.nodes[area]["id"], "name": graph.nodes[area]["name"], "functions": functions})
+    return {
+        "id": qid,
+        "name": d["name"],
+        "version": d["version"],
+        "description": d["description"],
+        "levels": {int(k): v for k, v in d["levels"].items()},
+        "areas": areas,
+        "source": d["source"],
+    }
+
+
+def graph_stats(graph: nx.MultiDiGraph) -> dict:
+    """Counts of nodes by kind and edges by type."""
+    nodes = Counter(d["kind"] for _, d in graph.nodes(data=True))
+    edges = Counter(k for _, _, k in graph.edges(keys=True))
+    return {
+        "nodes": dict(sorted(nodes.items())),
+        "edges": dict(sorted(edges.items())),
+        "total_nodes": graph.number_of_nodes(),
+        "total_edges": graph.number_of_edges(),
+    }

@@ -18,7 +18,6 @@ ROLE_COLUMNS = [
     ("band", "band"),
     ("level", "level"),
     ("requirements", "requirements"),
-    ("aliases", "aliases"),
 ]
 
 

@@ -96,7 +96,8 @@ def _terminal(view: View) -> str:
     from rich.table import Table as RichTable
 
     out = io.StringIO()
-    console = Console(file=out, width=max(100, Console().width), force_terminal=sys.stdout.isatty())
+    width = Console().width if sys.stdout.isatty() else 160
+    console = Console(file=out, width=width, force_terminal=sys.stdout.isatty())
     if view.title:
         console.print(f"[bold]{view.title}[/bold]", highlight=False)
     for label, value in view.fields:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, field_validator, model_validator
 
 LOCAL_ID = r"^[a-z0-9][a-z0-9_.-]*$"
 REFERENCE = r"^([a-z0-9][a-z0-9_.-]*:)?[a-z0-9][a-z0-9_.-]*$"
@@ -31,6 +31,15 @@ Reference = Annotated[
     Field(description="An id, optionally qualified as 'namespace:id'."),
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Band = Annotated[
+    Literal[AFC_BANDS],  # type: ignore[valid-type]
+    WithJsonSchema(
+        {
+            "anyOf": [{"enum": list(AFC_BANDS)}, {"type": "integer", "minimum": 1, "maximum": 9}],
+            "description": "NHS Agenda for Change band: 1-9 or 8a-8d (numbers may be written unquoted).",
+        }
+    ),
+]
 
 
 class Model(BaseModel):
@@ -156,9 +165,7 @@ class Role(Sourced):
     aliases: list[Text] = Field(default_factory=list)
     sector: LocalId = Field(description="health, social_care, public_health or a declared sector.")
     settings: list[Text] = Field(default_factory=list)
-    band: Literal[AFC_BANDS] | None = Field(  # type: ignore[valid-type]
-        default=None, description="NHS Agenda for Change band, where the role has one."
-    )
+    band: Band | None = Field(default=None, description="NHS Agenda for Change band, where the role has one.")
     level: int = Field(ge=1, le=9, description="Skills for Health Career Framework level, 1-9.")
     summary: str = ""
     requirements: list[Requirement] = Field(min_length=1)
@@ -228,7 +235,7 @@ class CsvRow(Model):
     competency: Text = Field(description="A competency id, or free text for a new competency.")
     competency_level: int | None = Field(default=None, ge=1)
     essential: bool = True
-    band: Literal[AFC_BANDS] | None = None  # type: ignore[valid-type]
+    band: Band | None = None
 
 
 FILE_MODELS: dict[str, type[Model]] = {

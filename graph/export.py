@@ -66,10 +66,9 @@ def to_cypher(graph: nx.MultiDiGraph) -> str:
     for source, target, key, data in graph.edges(keys=True, data=True):
         s, t = graph.nodes[source], graph.nodes[target]
         props = {k: v for k, v in data.items() if k != "type"}
-        lines.append(
-            f"MATCH (a:{s['kind']} {{id: {cypher_literal(s['id'])}}}), (b:{t['kind']} {{id: {cypher_literal(t['id'])}}})"
-            f" CREATE (a)-[:{key} {_props(props)}]->(b);"
-        )
+        a, b = cypher_literal(s["id"]), cypher_literal(t["id"])
+        match = f"MATCH (a:{s['kind']} {{id: {a}}}), (b:{t['kind']} {{id: {b}}})"
+        lines.append(f"{match} CREATE (a)-[:{key} {_props(props)}]->(b);")
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,152 @@
+"""Every command through the real CLI, on the small test library: JSON contract, formats, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from frameworks.models import SCHEMA_KINDS
+
+
+def test_version(run) -> None:
+    assert run("--version").stdout.startswith("pathways, version ")
+
+
+def test_validate_reports_counts(run, mini) -> None:
+    report = run.json(*mini, "validate")
+    assert report["valid"] is True
+    assert {k: report[k] for k in ("frameworks", "competencies", "roles", "qualifications", "progressions")} == {
+        "frameworks": 1,
+        "competencies": 4,
+        "roles": 3,
+        "qualifications": 2,
+        "progressions": 2,
+    }
+
+
+@pytest.mark.parametrize("kind", sorted(SCHEMA_KINDS))
+def test_schema_is_json_schema_for_each_kind(run, kind: str) -> None:
+    document = json.loads(run("schema", kind).stdout)
+    assert document["$schema"].startswith("https://json-schema.org/")
+    assert document["type"] == "object" and document["properties"]
+
+
+def test_schema_validates_a_real_file(run) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    import yaml
+
+    from tests.conftest import MINI
+
+    document = json.loads(run("schema", "roles").stdout)
+    jsonschema.validate(yaml.safe_load((MINI / "roles.yaml").read_text()), document)
+
+
+def test_roles_list_json_records(run, mini) -> None:
+    roles = run.json(*mini, "roles", "list")
+    assert [r["id"] for r in roles] == ["mini:carer", "mini:hca", "mini:senior-hca"]
+    assert set(roles[0]) >= {"id", "title", "aliases", "sector", "band", "level"}
+    assert run.json(*mini, "roles", "list", "--sector", "health", "--level", "3")[0]["id"] == "mini:senior-hca"
+
+
+def test_roles_list_unknown_sector_suggests(run, mini) -> None:
+    result = run(*mini, "roles", "list", "--sector", "socialcare", expect=2)
+    assert "did you mean 'social_care'" in result.stderr.lower()
+
+
+def test_roles_list_bad_band_is_a_usage_error(run, mini) -> None:
+    assert run(*mini, "roles", "list", "--band", "11", expect=2).stderr
+
+
+def test_roles_show_by_alias_and_fuzzy_note(run, mini) -> None:
+    record = run.json(*mini, "roles", "show", "HCA")
+    assert record["id"] == "mini:hca" and record["requirements"][0]["label"] == "Personal care"
+    result = run(*mini, "roles", "show", "Senior healthcare asistant", "--format", "json")
+    assert json.loads(result.stdout)["id"] == "mini:senior-hca"
+    assert "took 'Senior healthcare asistant' to mean mini:senior-hca" in result.stderr
+
+
+def test_roles_show_unknown_exits_2_with_candidates(run, mini) -> None:
+    result = run(*mini, "roles", "show", "assistant", expect=2)
+    assert result.stderr.startswith("error: role 'assistant'") and "mini:hca" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_roles_search(run, mini) -> None:
+    hits = run.json(*mini, "roles", "search", "support worker")
+    assert hits[0]["id"] == "mini:hca" and hits[0]["matched_text"] == "clinical support worker"
+
+
+def test_frameworks_list_and_show(run, mini) -> None:
+    (framework,) = run.json(*mini, "frameworks", "list")
+    assert framework == {
+        "id": "mini:care",
+        "name": "Mini care framework",
+        "version": "1",
+        "levels": "1-5",
+        "areas": 2,
+        "functions": 2,
+        "competencies": 4,
+    }
+    shown = run.json(*mini, "frameworks", "show", "Mini care framework")
+    assert [a["id"] for a in shown["areas"]] == ["mini:care/personal", "mini:care/clinical"]
+    assert shown["areas"][1]["functions"][0]["competencies"][0]["id"] == "mini:care.vital-signs"
+    assert shown["levels"]["1"] == "Entry"
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "md"])
+def test_every_format_renders(run, mini, fmt: str) -> None:
+    out = run(*mini, "roles", "show", "hca", "--format", fmt).stdout
+    assert "care.washing" in out
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert rows[0]["competency"] == "mini:care.washing" and rows[0]["level"] == "2"
+    if fmt == "md":
+        assert out.startswith("# Healthcare assistant") and "| competency |" in out
+
+
+def test_graph_stats_build_and_export(run, mini, tmp_path: Path) -> None:
+    stats = run.json(*mini, "graph", "stats")
+    assert stats["nodes"]["Role"] == 3 and stats["edges"]["REQUIRES"] == 7
+    assert run.json(*mini, "graph", "build")["total_nodes"] == stats["total_nodes"]
+    target = tmp_path / "out" / "g.graphml"
+    target.parent.mkdir()
+    run(*mini, "graph", "export", "--format", "graphml", "-o", target)
+    back = nx.read_graphml(target, force_multigraph=True)
+    assert back.number_of_nodes() == stats["total_nodes"] and back.number_of_edges() == stats["total_edges"]
+    cypher = tmp_path / "g.cypher"
+    run(*mini, "graph", "export", "--format", "cypher", "-o", cypher)
+    assert cypher.read_text().count("CREATE (:Role") == 3
+
+
+def test_library_from_environment(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import MINI
+
+    monkeypatch.setenv("PATHWAYS_LIBRARY", str(MINI))
+    assert len(run.json("--no-bundled", "roles", "list")) == 3
+
+
+def test_csv_library_on_the_command_line(run, tmp_path: Path) -> None:
+    table = tmp_path / "team.csv"
+    table.write_text(
+        "role_id,role_title,sector,level,competency\n"
+        "navigator,Care navigator,health,3,Helps patients find the right service\n"
+        "navigator,Care navigator,health,3,Books appointments and referrals\n"
+    )
+    roles = run.json("--no-bundled", "--library", table, "roles", "list")
+    assert roles == [
+        {
+            "id": "team:navigator",
+            "title": "Care navigator",
+            "aliases": [],
+            "sector": "health",
+            "settings": [],
+            "band": None,
+            "level": 3,
+            "requirements": 2,
+        }
+    ]

@@ -30,7 +30,7 @@ class App:
         self._graph = None
 
     def layers(self, extra: tuple[str, ...] = ()):
-        from frameworks.loader import library_layers
+        from frameworks.sources import library_layers
 
         return library_layers(
             [*self.library, *map(Path, extra)], bundled=self.bundled, env=os.environ.get("PATHWAYS_LIBRARY")

@@ -9,7 +9,8 @@ import click
 from cli.app import App, emit, format_option, resolve
 from cli.output import Table, View, default_format
 from frameworks.errors import LibraryError
-from frameworks.models import AFC_BANDS, SCHEMA_KINDS
+from frameworks.levels import AFC_BANDS
+from frameworks.sources import FILE_KINDS
 
 ROLE_COLUMNS = [
     ("id", "id"),
@@ -58,9 +59,11 @@ def validate(app: App, paths: tuple[str, ...], fmt: str | None) -> None:
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(sorted(SCHEMA_KINDS)))
+@click.argument("kind", type=click.Choice(FILE_KINDS))
 def schema(kind: str) -> None:
     """Print the JSON Schema of a library file KIND (role-csv: one CSV row)."""
+    from frameworks.models import SCHEMA_KINDS
+
     document = SCHEMA_KINDS[kind].model_json_schema(by_alias=True)
     document = {"$schema": "https://json-schema.org/draft/2020-12/schema", **document}
     click.echo(json.dumps(document, indent=2))

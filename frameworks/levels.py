@@ -9,7 +9,7 @@ NHS Education for Scotland gives ranges (level 2 ~ band 2/3, level 3 ~ 3/4, leve
 
 from __future__ import annotations
 
-from frameworks.models import AFC_BANDS
+AFC_BANDS = ("1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9")
 
 # Written here, after the shape of the Skills for Health Career Framework's nine levels.
 CAREER_FRAMEWORK_LEVELS: dict[int, str] = {

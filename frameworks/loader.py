@@ -7,10 +7,8 @@ All problems are collected and raised together, so one `validate` run shows ever
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rapidfuzz import process
 
@@ -28,18 +26,7 @@ from frameworks.models import (
     RolesFile,
 )
 from frameworks.parse import ParsedFile, parse_yaml_file
-
-BUNDLED_LIBRARY = Path(__file__).parent / "library"
-YAML_SUFFIXES = (".yaml", ".yml")
-LIBRARY_SUFFIXES = YAML_SUFFIXES + (".csv",)
-
-
-@dataclass(frozen=True)
-class Layer:
-    """One place the library comes from: the bundled files, or one path a user named."""
-
-    name: str
-    files: tuple[Path, ...]
+from frameworks.sources import BUNDLED_LIBRARY, Layer
 
 
 @dataclass
@@ -68,30 +55,6 @@ class Library:
     files: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-def library_files(path: Path) -> tuple[Path, ...]:
-    """The library files a path stands for: the file itself, or every YAML/CSV file below a folder."""
-    if not path.exists():
-        raise LibraryError(
-            [Problem(str(path), "no such file or folder", expected="a folder, a YAML file or a CSV file")]
-        )
-    if path.is_dir():
-        return tuple(sorted(p for p in path.rglob("*") if p.suffix.lower() in LIBRARY_SUFFIXES and p.is_file()))
-    if path.suffix.lower() not in LIBRARY_SUFFIXES:
-        raise LibraryError(
-            [Problem(str(path), f"unsupported file type '{path.suffix or '(none)'}'", expected=".yaml, .yml or .csv")]
-        )
-    return (path,)
-
-
-def library_layers(extra: Sequence[Path] = (), bundled: bool = True, env: str | None = None) -> list[Layer]:
-    """The layers in the order they apply; `env` is PATHWAYS_LIBRARY (os.pathsep-separated)."""
-    paths: list[Path] = [Path(p) for p in (env or "").split(os.pathsep) if p.strip()]
-    paths += [Path(p) for p in extra]
-    layers = [Layer("bundled", library_files(BUNDLED_LIBRARY))] if bundled else []
-    layers += [Layer(str(p), library_files(p)) for p in paths]
-    return layers
 
 
 def load_library(layers: Sequence[Layer]) -> Library:

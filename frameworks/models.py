@@ -11,9 +11,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, field_validator, model_validator
 
+from frameworks.levels import AFC_BANDS
+
 LOCAL_ID = r"^[a-z0-9][a-z0-9_.-]*$"
 REFERENCE = r"^([a-z0-9][a-z0-9_.-]*:)?[a-z0-9][a-z0-9_.-]*$"
-AFC_BANDS = ("1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9")
 CORE_SECTORS = {
     "health": "Health (NHS and independent healthcare)",
     "social_care": "Social care (adult and children's)",

@@ -7,9 +7,12 @@ Python data (lists, dicts), so the graph pickles, exports and crosses to Neo4j w
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import networkx as nx
 
-from frameworks.loader import Library
+if TYPE_CHECKING:
+    from frameworks.loader import Library
 
 NODE_KINDS = ("Framework", "Area", "Function", "Competency", "Role", "Qualification")
 EDGE_TYPES = ("PART_OF", "REQUIRES", "REQUIRES_QUALIFICATION", "DEVELOPS", "PROGRESSES_TO")

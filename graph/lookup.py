@@ -7,9 +7,10 @@ told it was a guess. Anything else raises NotFound with the best candidates, so 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
-from rapidfuzz import fuzz, process, utils
+if TYPE_CHECKING:
+    import networkx as nx
 
 FUZZY_ACCEPT = 88  # WRatio score a near miss needs to be taken without asking
 FUZZY_MARGIN = 4  # ...and how far it must lead the next different node
@@ -67,6 +68,8 @@ def find(graph: nx.MultiDiGraph, kind: str, name: str) -> Match:
         return Match(node, graph.nodes[node]["id"], how, text)
     if len(exact) > 1:
         raise NotFound(kind, name, [(graph.nodes[n]["id"], _label(graph, n)) for n in sorted(exact)], ambiguous=True)
+    from rapidfuzz import fuzz, process, utils  # only a near miss pays for fuzzy matching
+
     scored = process.extract(
         name, [t for t, _, _ in names], scorer=fuzz.WRatio, processor=utils.default_process, limit=40
     )

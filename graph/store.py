@@ -17,8 +17,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from frameworks.loader import Layer, load_library
-from graph.build import build_graph
+from frameworks.sources import Layer
 
 GRAPH_FORMAT = 1  # bump when build_graph's output changes shape
 KEEP_GRAPHS = 8
@@ -73,6 +72,9 @@ def load_graph(
                 return graph, False
         except Exception:  # a damaged cache is rebuilt, never trusted
             pass
+    from frameworks.loader import load_library  # only a rebuild pays for parsing and validation
+    from graph.build import build_graph
+
     graph = build_graph(load_library(layers))
     graph.graph["key"] = key
     try:

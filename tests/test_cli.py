@@ -11,6 +11,7 @@ import networkx as nx
 import pytest
 
 from frameworks.models import SCHEMA_KINDS
+from frameworks.sources import FILE_KINDS
 
 
 def test_version(run) -> None:
@@ -29,7 +30,11 @@ def test_validate_reports_counts(run, mini) -> None:
     }
 
 
-@pytest.mark.parametrize("kind", sorted(SCHEMA_KINDS))
+def test_schema_kinds_match_the_models() -> None:
+    assert sorted(FILE_KINDS) == sorted(SCHEMA_KINDS)
+
+
+@pytest.mark.parametrize("kind", FILE_KINDS)
 def test_schema_is_json_schema_for_each_kind(run, kind: str) -> None:
     document = json.loads(run("schema", kind).stdout)
     assert document["$schema"].startswith("https://json-schema.org/")

@@ -8,7 +8,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from frameworks.loader import library_layers
+from frameworks.sources import library_layers
 from graph.build import node_id
 from graph.export import cypher_literal, export
 from graph.lookup import NotFound, find

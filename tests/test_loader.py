@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from frameworks.errors import LibraryError
-from frameworks.loader import Layer, library_files, library_layers, load_library
+from frameworks.loader import load_library
+from frameworks.sources import Layer, library_files, library_layers
 from tests.conftest import MINI
 
 

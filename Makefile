@@ -16,9 +16,9 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 demo: setup
-	$(BIN)/pathways graph stats
-	$(BIN)/pathways roles list --band 3
-	$(BIN)/pathways roles show "healthcare assistant"
+	$(BIN)/pathways graph stats --format table
+	$(BIN)/pathways roles list --band 3 --format table
+	$(BIN)/pathways roles show "healthcare assistant" --format table
 
 test: setup
 	$(BIN)/ruff check .

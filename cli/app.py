@@ -10,6 +10,7 @@ import click
 
 from cli.output import FORMATS, View, default_format, render
 from frameworks.errors import LibraryError
+from graph.embeddings import ModelUnavailable
 from graph.lookup import NotFound
 
 try:
@@ -23,11 +24,21 @@ except Exception:  # running from a source tree without an install
 class App:
     """What every command needs: where the library comes from, and the graph built from it."""
 
-    def __init__(self, library: tuple[str, ...], no_bundled: bool, workspace: str | None):
+    def __init__(
+        self,
+        library: tuple[str, ...],
+        no_bundled: bool,
+        workspace: str | None,
+        model: str | None = None,
+        no_embeddings: bool = False,
+    ):
         self.library = [Path(p) for p in library]
         self.bundled = not no_bundled
         self.workspace = Path(workspace) if workspace else None
+        self.model = model
+        self.no_embeddings = no_embeddings
         self._graph = None
+        self._matcher = None
 
     def layers(self, extra: tuple[str, ...] = ()):
         from frameworks.sources import library_layers
@@ -43,6 +54,23 @@ class App:
             self._graph, _ = load_graph(self.layers(), self.workspace, rebuild=rebuild)
         return self._graph
 
+    def workspace_dir(self) -> Path:
+        from graph.store import default_workspace
+
+        return self.workspace or default_workspace()
+
+    def matcher(self):
+        """The competency matcher for this run: embeddings unless unavailable or --no-embeddings."""
+        if self._matcher is None:
+            from graph.crosswalk import all_competency_texts
+            from graph.matching import choose_matcher
+
+            needed = all_competency_texts(self.graph())
+            self._matcher, notices = choose_matcher(needed, self.workspace_dir(), self.no_embeddings, self.model)
+            for notice in notices:
+                click.echo(f"note: {notice}", err=True)
+        return self._matcher
+
 
 class PathwaysGroup(click.Group):
     """Turns the errors a user can fix into one line each on stderr and exit code 2, never a traceback."""
@@ -56,6 +84,9 @@ class PathwaysGroup(click.Group):
             ctx.exit(2)
         except NotFound as err:
             click.echo(f"error: {err}", err=True)
+            ctx.exit(2)
+        except ModelUnavailable as err:
+            click.echo(f"error: {err} (use --no-embeddings for the lexical matcher)", err=True)
             ctx.exit(2)
         except BrokenPipeError:
             sys.stderr.close()

@@ -6,7 +6,9 @@ import click
 
 from cli.app import VERSION, App, PathwaysGroup
 from cli.graph_commands import graph_group
+from cli.import_commands import import_group
 from cli.library_commands import frameworks_group, roles_group, schema, validate
+from cli.overlap_commands import crosswalk, embed, overlap, overlap_matrix, similar, similar_roles
 
 
 @click.group(cls=PathwaysGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,15 +28,42 @@ from cli.library_commands import frameworks_group, roles_group, schema, validate
     envvar="PATHWAYS_WORKSPACE",
     help="Folder for the built graph and caches (default: ~/.cache/hsc-pathways).",
 )
+@click.option(
+    "--model",
+    envvar="PATHWAYS_MODEL",
+    metavar="NAME_OR_PATH",
+    help="Sentence-transformers model (default all-MiniLM-L6-v2, shipped offline). A hub name may download.",
+)
+@click.option("--no-embeddings", is_flag=True, help="Match competencies by words (rapidfuzz) instead: weaker.")
 @click.pass_context
-def cli(ctx: click.Context, library: tuple[str, ...], no_bundled: bool, workspace: str | None) -> None:
+def cli(
+    ctx: click.Context,
+    library: tuple[str, ...],
+    no_bundled: bool,
+    workspace: str | None,
+    model: str | None,
+    no_embeddings: bool,
+) -> None:
     """Skills matching and career pathways for UK health and social care.
 
     The bundled library holds UK frameworks, role profiles, qualifications and known progression
     links; add your own with --library or PATHWAYS_LIBRARY (paths separated by ':').
     """
-    ctx.obj = App(library, no_bundled, workspace)
+    ctx.obj = App(library, no_bundled, workspace, model, no_embeddings)
 
 
-for command in (validate, schema, frameworks_group, roles_group, graph_group):
+for command in (
+    validate,
+    schema,
+    frameworks_group,
+    roles_group,
+    graph_group,
+    embed,
+    similar,
+    crosswalk,
+    overlap,
+    similar_roles,
+    overlap_matrix,
+    import_group,
+):
     cli.add_command(command)

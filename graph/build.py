@@ -73,6 +73,7 @@ def build_graph(library: Library) -> nx.MultiDiGraph:
             framework=entry.framework,
             area=entry.area_name,
             function=entry.function_name,
+            scale_max=entry.levels[1],
         )
         graph.add_edge(
             node_id("Competency", cqid),

@@ -19,7 +19,7 @@ import networkx as nx
 
 from frameworks.sources import Layer
 
-GRAPH_FORMAT = 1  # bump when build_graph's output changes shape
+GRAPH_FORMAT = 2  # bump when build_graph's output changes shape
 KEEP_GRAPHS = 8
 
 
@@ -47,6 +47,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # the permissions a plain open() would have given
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -55,6 +56,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def load_graph(

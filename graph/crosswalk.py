@@ -1,0 +1,82 @@
+"""Competency-level questions: the nearest competencies to a text, and framework crosswalks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from graph.matching import Matcher, competency_text
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+def competencies(graph: nx.MultiDiGraph, framework: str | None = None) -> list[dict]:
+    """Competency node data, optionally of one framework, in a stable order."""
+    found = [
+        d
+        for _, d in graph.nodes(data=True)
+        if d["kind"] == "Competency" and (framework is None or d["framework"] == framework)
+    ]
+    return sorted(found, key=lambda d: d["id"])
+
+
+def all_competency_texts(graph: nx.MultiDiGraph) -> list[str]:
+    return [competency_text(d) for d in competencies(graph)]
+
+
+def _brief(data: dict) -> dict:
+    return {"id": data["id"], "label": data["label"], "framework": data["framework"], "statement": data["statement"]}
+
+
+def similar_competencies(
+    graph: nx.MultiDiGraph,
+    matcher: Matcher,
+    query: str,
+    framework: str | None = None,
+    top: int = 10,
+    exclude: str | None = None,
+) -> list[dict]:
+    """The competencies nearest to a text, best first, each with its similarity and whether it passes
+    the matcher's threshold (`same_skill`)."""
+    pool = [d for d in competencies(graph, framework) if d["id"] != exclude]
+    if not pool:
+        return []
+    scores = matcher.similarity([query], [competency_text(d) for d in pool])[0]
+    ranked = sorted(range(len(pool)), key=lambda i: (-scores[i], pool[i]["id"]))[:top]
+    return [
+        {
+            **_brief(pool[i]),
+            "similarity": round(float(scores[i]), 3),
+            "same_skill": bool(scores[i] >= matcher.threshold),
+        }
+        for i in ranked
+    ]
+
+
+def crosswalk(
+    graph: nx.MultiDiGraph, matcher: Matcher, framework_a: str, framework_b: str, threshold: float | None = None
+) -> list[dict]:
+    """Every pair (competency of A, competency of B) at or above the threshold, one-to-many, with
+    A's competencies that match nothing listed once with an empty match."""
+    threshold = matcher.threshold if threshold is None else threshold
+    left, right = competencies(graph, framework_a), competencies(graph, framework_b)
+    sim = matcher.similarity([competency_text(d) for d in left], [competency_text(d) for d in right])
+    rows = []
+    for i, a in enumerate(left):
+        hits = sorted(
+            ((float(sim[i, j]), b) for j, b in enumerate(right) if sim[i, j] >= threshold),
+            key=lambda hit: (-hit[0], hit[1]["id"]),
+        )
+        for score, b in hits:
+            rows.append(
+                {
+                    "a": a["id"],
+                    "a_label": a["label"],
+                    "b": b["id"],
+                    "b_label": b["label"],
+                    "similarity": round(score, 3),
+                }
+            )
+        if not hits:
+            rows.append({"a": a["id"], "a_label": a["label"], "b": None, "b_label": None, "similarity": None})
+    return rows

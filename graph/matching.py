@@ -1,0 +1,108 @@
+"""Matchers: how similar two competency texts are, by embeddings or, as a weaker fallback, by words.
+
+A matcher turns two lists of texts into a similarity matrix in [0, 1] and carries the threshold above
+which two texts count as the same skill. Both thresholds were chosen on our labelled pair set
+(benchmarks/skill_pairs.py; figures in the README).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from graph.embeddings import Encoder, ModelUnavailable, embeddings_available, resolve_encoder
+from graph.vectors import VectorCache, embed
+
+if TYPE_CHECKING:
+    import numpy as np
+
+EMBEDDING_THRESHOLD = 0.60
+LEXICAL_THRESHOLD = 0.70
+
+
+def competency_text(data: dict) -> str:
+    """The text a competency is compared by: its label, statement and alternative terms together.
+
+    Short labels and synonyms help the model match plain words to technical ones (see the README)."""
+    label, statement = data["label"].strip(), data["statement"].strip()
+    text = statement if statement.lower().startswith(label.lower()) else f"{label}: {statement}"
+    keywords = data.get("keywords") or []
+    return f"{text} ({', '.join(keywords)})" if keywords else text
+
+
+@dataclass
+class EmbeddingMatcher:
+    encoder: Encoder
+    cache: VectorCache
+    threshold: float = EMBEDDING_THRESHOLD
+    kind: str = "embedding"
+
+    @property
+    def description(self) -> dict:
+        return {"kind": self.kind, "model": self.encoder.name, "threshold": self.threshold}
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        return embed(list(texts), self.encoder, self.cache)
+
+    def similarity(self, texts_a: Sequence[str], texts_b: Sequence[str]) -> np.ndarray:
+        import numpy as np
+
+        if not texts_a or not texts_b:
+            return np.zeros((len(texts_a), len(texts_b)), dtype=np.float32)
+        return np.clip(self.vectors(texts_a) @ self.vectors(texts_b).T, 0.0, 1.0)
+
+
+@dataclass
+class LexicalMatcher:
+    """rapidfuzz token-set similarity: no model needed, but blind to synonyms and easily fooled by
+    shared words, so it is labelled as the weaker matcher wherever it is used."""
+
+    threshold: float = LEXICAL_THRESHOLD
+    kind: str = "lexical"
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def description(self) -> dict:
+        return {"kind": self.kind, "model": None, "threshold": self.threshold}
+
+    def similarity(self, texts_a: Sequence[str], texts_b: Sequence[str]) -> np.ndarray:
+        import numpy as np
+        from rapidfuzz import fuzz, process, utils
+
+        if not texts_a or not texts_b:
+            return np.zeros((len(texts_a), len(texts_b)), dtype=np.float32)
+        scores = process.cdist(
+            list(texts_a),
+            list(texts_b),
+            scorer=fuzz.token_set_ratio,
+            processor=utils.default_process,
+            dtype=np.float32,
+            workers=-1,
+        )
+        return scores / 100.0
+
+
+Matcher = EmbeddingMatcher | LexicalMatcher
+
+
+def choose_matcher(
+    needed: Sequence[str], workspace: Path, no_embeddings: bool = False, model: str | None = None
+) -> tuple[Matcher, list[str]]:
+    """The embedding matcher when it can serve `needed` texts, else the lexical one, saying why."""
+    if no_embeddings:
+        return LexicalMatcher(), ["using the lexical matcher (--no-embeddings): weaker than embeddings"]
+    try:
+        encoder = resolve_encoder(model)
+    except ModelUnavailable as err:
+        return LexicalMatcher(), [f"{err}; using the lexical matcher, which is weaker than embeddings"]
+    cache = VectorCache(workspace / "vectors.sqlite")
+    if not embeddings_available(encoder):
+        _, missing = cache.lookup(encoder.name, list(needed))
+        if missing:
+            return LexicalMatcher(), [
+                "sentence-transformers is not installed and some texts have no cached vectors; "
+                "using the lexical matcher, which is weaker than embeddings"
+            ]
+    return EmbeddingMatcher(encoder, cache), cache.notices

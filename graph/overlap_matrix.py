@@ -1,0 +1,162 @@
+"""All-pairs role overlap, fast: the same scores as graph.overlap, computed over the whole library.
+
+The structure of the problem does the work. Roles share competencies, so similarity is computed once
+over the unique competencies, in blocks, keeping only pairs at or above the threshold (a sparse
+matrix). Level credit is monotone in the level held, so for each role and competency we only need the
+highest level at which the role holds anything matching it; coverage is then a sparse product per
+distinct needed level. Nothing of size roles x requirements x requirements is ever built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy import sparse
+
+from graph.overlap import DESIRABLE_WEIGHT, ESSENTIAL_WEIGHT, role_needs
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from graph.matching import Matcher
+
+BLOCK = 2048
+
+
+@dataclass
+class RequirementTable:
+    """Every requirement of every role as flat arrays, grouped by role."""
+
+    roles: list[str]  # role ids, in row order
+    competencies: list[str]  # unique competency ids
+    texts: list[str]  # the text of each competency
+    role_of: np.ndarray  # int32, per requirement
+    comp_of: np.ndarray  # int32, per requirement
+    depth: np.ndarray  # float32 level / scale max, per requirement
+    weight: np.ndarray  # float32, per requirement
+
+    @classmethod
+    def from_graph(cls, graph: nx.MultiDiGraph, roles: Sequence[str]) -> RequirementTable:
+        comp_index: dict[str, int] = {}
+        texts: list[str] = []
+        rows: list[tuple[int, int, float, float]] = []
+        for r, role in enumerate(roles):
+            for need in role_needs(graph, f"role:{role}"):
+                if need.competency not in comp_index:
+                    comp_index[need.competency] = len(texts)
+                    texts.append(need.text)
+                rows.append((r, comp_index[need.competency], need.depth, need.weight))
+        arr = np.array(rows, dtype=np.float64).reshape(-1, 4)
+        return cls(
+            list(roles),
+            list(comp_index),
+            texts,
+            arr[:, 0].astype(np.int32),
+            arr[:, 1].astype(np.int32),
+            arr[:, 2].astype(np.float32),
+            arr[:, 3].astype(np.float32),
+        )
+
+    @property
+    def totals(self) -> np.ndarray:
+        return np.bincount(self.role_of, weights=self.weight, minlength=len(self.roles))
+
+
+class SimilaritySource:
+    """Similarity between competencies of a table, by index, in blocks."""
+
+    def __init__(self, matcher: Matcher, texts: Sequence[str]):
+        self.threshold = matcher.threshold
+        self._vectors = matcher.vectors(texts) if matcher.kind == "embedding" else None
+        self._matcher, self._texts = matcher, list(texts)
+
+    @classmethod
+    def from_vectors(cls, vectors: np.ndarray, threshold: float) -> SimilaritySource:
+        source = cls.__new__(cls)
+        source.threshold, source._vectors, source._matcher, source._texts = threshold, vectors, None, []
+        return source
+
+    def block(self, rows: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
+        if self._vectors is not None:
+            right = self._vectors if cols is None else self._vectors[cols]
+            return self._vectors[rows] @ right.T
+        right_texts = self._texts if cols is None else [self._texts[c] for c in cols]
+        return self._matcher.similarity([self._texts[r] for r in rows], right_texts)
+
+    def neighbours(self, count: int) -> sparse.csr_matrix:
+        """Pairs of competencies at or above the threshold (each competency matches itself)."""
+        parts_r, parts_c = [], []
+        for start in range(0, count, BLOCK):
+            rows = np.arange(start, min(count, start + BLOCK))
+            r, c = np.nonzero(self.block(rows) >= self.threshold)
+            parts_r.append(r + start)
+            parts_c.append(c)
+        r = np.concatenate(parts_r + [np.arange(count)])
+        c = np.concatenate(parts_c + [np.arange(count)])
+        matrix = sparse.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(count, count))
+        matrix.data[:] = 1.0  # duplicates from the diagonal are merged, not counted
+        return matrix
+
+
+def _best_depth(table: RequirementTable, near: sparse.csr_matrix) -> sparse.csr_matrix:
+    """For each (role, competency): the highest depth at which the role holds a matching competency."""
+    counts = np.diff(near.indptr)[table.comp_of]
+    starts = near.indptr[table.comp_of]
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    comp = near.indices[np.repeat(starts, counts) + offsets]
+    role = np.repeat(table.role_of, counts)
+    depth = np.repeat(table.depth, counts)
+    order = np.lexsort((depth, comp, role))  # within each (role, competency), the deepest comes last
+    role, comp, depth = role[order], comp[order], depth[order]
+    last = np.ones(len(role), dtype=bool)
+    last[:-1] = (role[1:] != role[:-1]) | (comp[1:] != comp[:-1])
+    shape = (len(table.roles), len(table.competencies))
+    return sparse.csr_matrix((depth[last], (role[last], comp[last])), shape=shape)
+
+
+def coverage_matrix(table: RequirementTable, source: SimilaritySource) -> np.ndarray:
+    """C[i, j] = coverage of role j's requirements by role i (see graph.overlap for the scoring)."""
+    near = source.neighbours(len(table.competencies))
+    best = _best_depth(table, near)
+    result = np.zeros((len(table.roles), len(table.roles)), dtype=np.float64)
+    for need_depth in np.unique(table.depth):
+        at = table.depth == need_depth
+        credit = best.copy()
+        credit.data = np.minimum(1.0, credit.data / need_depth)
+        wanted = sparse.csr_matrix(
+            (table.weight[at], (table.comp_of[at], table.role_of[at])),
+            shape=(len(table.competencies), len(table.roles)),
+        )
+        result += (credit @ wanted).toarray()
+    return result / np.maximum(table.totals, 1e-12)[None, :]
+
+
+def coverage_of_one(table: RequirementTable, source: SimilaritySource, index: int) -> tuple[np.ndarray, np.ndarray]:
+    """(coverage of every role by role `index`, coverage of role `index` by every role): one row and
+    one column of coverage_matrix, without computing the rest."""
+    own = np.nonzero(table.role_of == index)[0]
+    own_comps = table.comp_of[own]
+    sims = source.block(own_comps, None) >= source.threshold  # own requirements x all competencies
+    sims[np.arange(len(own)), own_comps] = True
+    # role `index` as the holder: its best depth for each competency
+    held = np.where(sims, table.depth[own][:, None], 0.0).max(axis=0)
+    credit = np.minimum(1.0, held[table.comp_of] / table.depth) * table.weight
+    covers = np.bincount(table.role_of, weights=credit, minlength=len(table.roles)) / table.totals
+    # every role as the holder of role `index`'s requirements
+    match = sims[:, table.comp_of]  # own requirements x all requirements
+    depth = np.where(match, table.depth[None, :], 0.0)
+    order = np.argsort(table.role_of, kind="stable")
+    starts = np.searchsorted(table.role_of[order], np.arange(len(table.roles)))
+    best = np.maximum.reduceat(depth[:, order], starts, axis=1) if len(order) else depth
+    best[:, np.diff(np.append(starts, len(order))) == 0] = 0.0
+    need = table.depth[own][:, None]
+    credit = np.minimum(1.0, best / need) * table.weight[own][:, None]
+    covered_by = credit.sum(axis=0) / table.weight[own].sum()
+    return covers, covered_by
+
+
+def weights_for(essential: np.ndarray) -> np.ndarray:
+    return np.where(essential, ESSENTIAL_WEIGHT, DESIRABLE_WEIGHT).astype(np.float32)

@@ -67,8 +67,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         embedding = EmbeddingMatcher(resolve_encoder(), VectorCache(Path(folder) / "v.sqlite"))
         report(f"embeddings ({embedding.encoder.name})", scores_for(embedding, pairs), pairs, EMBEDDING_THRESHOLD)
-    report("lexical fallback (rapidfuzz token_set_ratio)", scores_for(LexicalMatcher(), pairs), pairs,
-           LEXICAL_THRESHOLD)
+    report(
+        "lexical fallback (rapidfuzz token_set_ratio)", scores_for(LexicalMatcher(), pairs), pairs, LEXICAL_THRESHOLD
+    )
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ from graph.vectors import VectorCache, embed
 if TYPE_CHECKING:
     import numpy as np
 
-EMBEDDING_THRESHOLD = 0.60
-LEXICAL_THRESHOLD = 0.70
+EMBEDDING_THRESHOLD = 0.65
+LEXICAL_THRESHOLD = 0.60
 
 
 def competency_text(data: dict) -> str:

@@ -86,6 +86,15 @@ class SimilaritySource:
         right_texts = self._texts if cols is None else [self._texts[c] for c in cols]
         return self._matcher.similarity([self._texts[r] for r in rows], right_texts)
 
+    def profiles(self, table: RequirementTable) -> np.ndarray | None:
+        """Each role's skill profile: the weighted mean of its competency vectors, unit length
+        (embeddings only; None for the lexical matcher)."""
+        if self._vectors is None:
+            return None
+        sums = np.zeros((len(table.roles), self._vectors.shape[1]), dtype=np.float64)
+        np.add.at(sums, table.role_of, self._vectors[table.comp_of] * table.weight[:, None])
+        return sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+
     def neighbours(self, count: int) -> sparse.csr_matrix:
         """Pairs of competencies at or above the threshold (each competency matches itself)."""
         parts_r, parts_c = [], []

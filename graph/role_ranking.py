@@ -18,6 +18,14 @@ if TYPE_CHECKING:
 EVIDENCE_PAIRS = 3
 
 
+def ranking_score(overlap: np.ndarray, profile: np.ndarray | None) -> np.ndarray:
+    """How similar-roles ranks: the symmetric overlap (requirement by requirement, at the same-skill
+    threshold, level-aware) averaged with the cosine of the two roles' skill profiles (the mean of
+    their competency vectors), which still sees closeness when few requirements pass the threshold.
+    With the lexical matcher there are no vectors and the overlap alone ranks."""
+    return overlap if profile is None else (overlap + np.clip(profile, 0.0, 1.0)) / 2
+
+
 def role_ids(graph: nx.MultiDiGraph, sector: str | None = None) -> list[str]:
     return sorted(
         d["id"] for _, d in graph.nodes(data=True) if d["kind"] == "Role" and (sector is None or d["sector"] == sector)
@@ -31,8 +39,13 @@ def similar_roles(
     roles = role_ids(graph)
     table = RequirementTable.from_graph(graph, roles)
     index = roles.index(role)
-    covers, covered_by = coverage_of_one(table, SimilaritySource(matcher, table.texts), index)
-    scores = [(harmonic(covers[j], covered_by[j]), j) for j in range(len(roles)) if j != index]
+    source = SimilaritySource(matcher, table.texts)
+    covers, covered_by = coverage_of_one(table, source, index)
+    overlap = np.array([harmonic(covers[j], covered_by[j]) for j in range(len(roles))])
+    profiles = source.profiles(table)
+    profile = None if profiles is None else profiles @ profiles[index]
+    combined = ranking_score(overlap, profile)
+    scores = [(float(combined[j]), j) for j in range(len(roles)) if j != index]
     wanted = [(s, j) for s, j in scores if sector is None or graph.nodes[f"role:{roles[j]}"]["sector"] == sector]
     ranked = sorted(wanted, key=lambda item: (-item[0], roles[item[1]]))[:top]
     results = []
@@ -46,6 +59,8 @@ def similar_roles(
             {
                 **role_summary(graph, f"role:{roles[j]}"),
                 "score": round(score, 4),
+                "overlap": round(float(overlap[j]), 4),
+                "profile": None if profile is None else round(float(profile[j]), 4),
                 "covers": round(float(covers[j]), 4),
                 "covered_by": round(float(covered_by[j]), 4),
                 "evidence": [

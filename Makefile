@@ -5,7 +5,7 @@ PYTHON ?= python3
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed
 
-.PHONY: setup demo test lint clean
+.PHONY: setup demo test lint clean vectors
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,8 @@ demo: setup
 	$(BIN)/pathways graph stats --format table
 	$(BIN)/pathways roles list --band 3 --format table
 	$(BIN)/pathways roles show "healthcare assistant" --format table
+	$(BIN)/pathways overlap "healthcare assistant" "care worker" --format table
+	$(BIN)/pathways similar-roles "care worker" --top 5 --format table
 
 test: setup
 	$(BIN)/ruff check .
@@ -30,3 +32,6 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+vectors: setup
+	$(BIN)/python -m graph.shipped

@@ -81,7 +81,7 @@ def main() -> None:
         matcher, notices = choose_matcher(all_competency_texts(graph), workspace, args.no_embeddings)
         roles = sorted(d["id"] for _, d in graph.nodes(data=True) if d["kind"] == "Role")
         table = RequirementTable.from_graph(graph, roles)
-        source = SimilaritySource(matcher, table.texts)
+        source = SimilaritySource(matcher, table.texts, table.competencies)
         cover = coverage_matrix(table, source)
         profiles = source.profiles(table)
         overlap = np.where(cover + cover.T > 0, 2 * cover * cover.T / np.maximum(cover + cover.T, 1e-12), 0.0)

@@ -62,11 +62,17 @@ class App:
     def matcher(self):
         """The competency matcher for this run: embeddings unless unavailable or --no-embeddings."""
         if self._matcher is None:
-            from graph.crosswalk import all_competency_texts
+            from graph.crosswalk import all_competency_texts, anchor_competencies
             from graph.matching import choose_matcher
 
-            needed = all_competency_texts(self.graph())
-            self._matcher, notices = choose_matcher(needed, self.workspace_dir(), self.no_embeddings, self.model)
+            graph = self.graph()
+            self._matcher, notices = choose_matcher(
+                all_competency_texts(graph),
+                self.workspace_dir(),
+                self.no_embeddings,
+                self.model,
+                anchor_competencies(graph),
+            )
             for notice in notices:
                 click.echo(f"note: {notice}", err=True)
         return self._matcher

@@ -24,6 +24,13 @@ def all_competency_texts(graph: nx.MultiDiGraph) -> list[str]:
     return [competency_text(d) for d in competencies(graph)]
 
 
+def anchor_competencies(graph: nx.MultiDiGraph) -> tuple[list[str], list[str]]:
+    """(ids, texts) of curated competencies, those given alternative terms, which free text may
+    resolve to (see graph.matching.EmbeddingMatcher)."""
+    curated = [d for d in competencies(graph) if d.get("keywords")]
+    return [d["id"] for d in curated], [competency_text(d) for d in curated]
+
+
 def _brief(data: dict) -> dict:
     return {"id": data["id"], "label": data["label"], "framework": data["framework"], "statement": data["statement"]}
 
@@ -36,18 +43,19 @@ def similar_competencies(
     top: int = 10,
     exclude: str | None = None,
 ) -> list[dict]:
-    """The competencies nearest to a text, best first, each with its similarity and whether it passes
-    the matcher's threshold (`same_skill`)."""
+    """The competencies nearest to a text, best first, each with its similarity and whether it counts
+    as the same skill (`same_skill`: at or above the threshold, or the anchor the text resolves to)."""
     pool = [d for d in competencies(graph, framework) if d["id"] != exclude]
     if not pool:
         return []
     scores = matcher.similarity([query], [competency_text(d) for d in pool])[0]
+    (anchor,) = matcher.anchor_of([exclude or "(query)"], [query])
     ranked = sorted(range(len(pool)), key=lambda i: (-scores[i], pool[i]["id"]))[:top]
     return [
         {
             **_brief(pool[i]),
             "similarity": round(float(scores[i]), 3),
-            "same_skill": bool(scores[i] >= matcher.threshold),
+            "same_skill": bool(scores[i] >= matcher.threshold or pool[i]["id"] == anchor),
         }
         for i in ranked
     ]

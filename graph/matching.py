@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 EMBEDDING_THRESHOLD = 0.65
 LEXICAL_THRESHOLD = 0.60
+ANCHOR_MIN = 0.40  # a free text resolves to its nearest anchor competency at this similarity or more
 
 
 def competency_text(data: dict) -> str:
@@ -34,17 +35,50 @@ def competency_text(data: dict) -> str:
 
 @dataclass
 class EmbeddingMatcher:
+    """Cosine similarity of sentence embeddings.
+
+    Anchors sharpen it. MiniLM scores the same skill in different words only about 0.5 ("supports people
+    with washing and dressing" against "assists patients with personal hygiene": 0.47), yet each of those
+    texts is nearest to the same curated competency ("Personal care: washing, dressing...", with its
+    synonyms). So curated competencies (those with keywords: all of the bundled library's) act as
+    anchors: a text that is not an anchor resolves to its nearest anchor when the similarity is at least
+    ANCHOR_MIN, and two texts resolving to the same anchor count as the same skill."""
+
     encoder: Encoder
     cache: VectorCache
     threshold: float = EMBEDDING_THRESHOLD
     kind: str = "embedding"
+    anchor_ids: list[str] = field(default_factory=list)
+    _anchor_vectors: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def description(self) -> dict:
-        return {"kind": self.kind, "model": self.encoder.name, "threshold": self.threshold}
+        return {
+            "kind": self.kind,
+            "model": self.encoder.name,
+            "threshold": self.threshold,
+            "anchors": len(self.anchor_ids),
+            "anchor_min": ANCHOR_MIN,
+        }
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         return embed(list(texts), self.encoder, self.cache)
+
+    def set_anchors(self, ids: Sequence[str], texts: Sequence[str]) -> None:
+        self.anchor_ids = list(ids)
+        self._anchor_vectors = self.vectors(texts) if ids else None
+
+    def anchor_of(self, ids: Sequence[str], texts: Sequence[str]) -> list[str | None]:
+        """Each item's anchor: itself if it is one, else its nearest anchor if close enough, else None."""
+        if self._anchor_vectors is None or not ids:
+            return [None] * len(ids)
+        known = set(self.anchor_ids)
+        sims = self.vectors(texts) @ self._anchor_vectors.T
+        best = sims.argmax(axis=1)
+        return [
+            cid if cid in known else (self.anchor_ids[b] if sims[i, b] >= ANCHOR_MIN else None)
+            for i, (cid, b) in enumerate(zip(ids, best, strict=True))
+        ]
 
     def similarity(self, texts_a: Sequence[str], texts_b: Sequence[str]) -> np.ndarray:
         import numpy as np
@@ -67,6 +101,9 @@ class LexicalMatcher:
     def description(self) -> dict:
         return {"kind": self.kind, "model": None, "threshold": self.threshold}
 
+    def anchor_of(self, ids: Sequence[str], texts: Sequence[str]) -> list[str | None]:
+        return [None] * len(ids)  # words alone are too weak to resolve free text to a competency
+
     def similarity(self, texts_a: Sequence[str], texts_b: Sequence[str]) -> np.ndarray:
         import numpy as np
         from rapidfuzz import fuzz, process, utils
@@ -88,9 +125,14 @@ Matcher = EmbeddingMatcher | LexicalMatcher
 
 
 def choose_matcher(
-    needed: Sequence[str], workspace: Path, no_embeddings: bool = False, model: str | None = None
+    needed: Sequence[str],
+    workspace: Path,
+    no_embeddings: bool = False,
+    model: str | None = None,
+    anchors: tuple[Sequence[str], Sequence[str]] = ((), ()),
 ) -> tuple[Matcher, list[str]]:
-    """The embedding matcher when it can serve `needed` texts, else the lexical one, saying why."""
+    """The embedding matcher when it can serve `needed` texts, else the lexical one, saying why.
+    `anchors` are (ids, texts) of the curated competencies free texts may resolve to."""
     if no_embeddings:
         return LexicalMatcher(), ["using the lexical matcher (--no-embeddings): weaker than embeddings"]
     try:
@@ -105,4 +147,6 @@ def choose_matcher(
                 "sentence-transformers is not installed and some texts have no cached vectors; "
                 "using the lexical matcher, which is weaker than embeddings"
             ]
-    return EmbeddingMatcher(encoder, cache), cache.notices
+    matcher = EmbeddingMatcher(encoder, cache)
+    matcher.set_anchors(*anchors)
+    return matcher, cache.notices

@@ -80,23 +80,34 @@ def role_needs(graph: nx.MultiDiGraph, role_node: str) -> list[Need]:
     return sorted(needs, key=lambda n: (not n.essential, n.competency))
 
 
-def similarity_between(have: Sequence[Need], need: Sequence[Need], matcher: Matcher) -> np.ndarray:
-    """Similarity of every held competency to every needed one; the same competency scores 1."""
+def similarity_between(have: Sequence[Need], need: Sequence[Need], matcher: Matcher) -> tuple[np.ndarray, dict]:
+    """Similarity of every held competency to every needed one, and the pairs matched through a shared
+    anchor ({(i, j): anchor id}; see graph.matching). The same competency scores 1; a shared anchor
+    lifts a pair to the threshold."""
     sim = matcher.similarity([h.text for h in have], [n.text for n in need])
+    anchors_have = matcher.anchor_of([h.competency for h in have], [h.text for h in have])
+    anchors_need = matcher.anchor_of([n.competency for n in need], [n.text for n in need])
+    via: dict[tuple[int, int], str] = {}
     for i, h in enumerate(have):
         for j, n in enumerate(need):
             if h.competency == n.competency:
                 sim[i, j] = 1.0
-    return sim
+            elif anchors_have[i] is not None and anchors_have[i] == anchors_need[j] and sim[i, j] < matcher.threshold:
+                via[(i, j)] = anchors_have[i]
+    return sim, via
 
 
-def directional(have: Sequence[Need], need: Sequence[Need], sim: np.ndarray, threshold: float) -> dict:
-    """How far `have` covers `need`, with matched, partial and missing requirements as evidence."""
+def directional(
+    have: Sequence[Need], need: Sequence[Need], sim: np.ndarray, threshold: float, via: dict | None = None
+) -> dict:
+    """How far `have` covers `need`, with matched, partial and missing requirements as evidence.
+    `via` marks pairs that match through a shared anchor competency (their similarity may be lower)."""
+    via = via or {}
     matched, partial, missing = [], [], []
     earned = total = 0.0
     for j, n in enumerate(need):
         total += n.weight
-        candidates = [i for i in range(len(have)) if sim[i, j] >= threshold]
+        candidates = [i for i in range(len(have)) if sim[i, j] >= threshold or (i, j) in via]
         if not candidates:
             closest = int(sim[:, j].argmax()) if len(have) else None
             missing.append(
@@ -107,10 +118,15 @@ def directional(have: Sequence[Need], need: Sequence[Need], sim: np.ndarray, thr
                 }
             )
             continue
-        best = max(candidates, key=lambda i: (level_credit(have[i].depth, n.depth), sim[i, j]))
+        best = max(candidates, key=lambda i: (level_credit(have[i].depth, n.depth), (i, j) not in via, sim[i, j]))
         credit = level_credit(have[best].depth, n.depth)
         earned += n.weight * credit
-        item = {"need": n.brief(), "have": _held(have[best]), "similarity": round(float(sim[best, j]), 3)}
+        item = {
+            "need": n.brief(),
+            "have": _held(have[best]),
+            "similarity": round(float(sim[best, j]), 3),
+            "via": via.get((best, j)),
+        }
         if credit >= 1.0:
             matched.append(item)
         else:
@@ -131,9 +147,9 @@ def role_overlap(graph: nx.MultiDiGraph, role_a: str, role_b: str, matcher: Matc
     """Overlap of two roles (ids): both directions with evidence, and the symmetric score."""
     needs_a = role_needs(graph, node_id("Role", role_a))
     needs_b = role_needs(graph, node_id("Role", role_b))
-    sim = similarity_between(needs_a, needs_b, matcher)
-    a_covers_b = directional(needs_a, needs_b, sim, matcher.threshold)
-    b_covers_a = directional(needs_b, needs_a, sim.T, matcher.threshold)
+    sim, via = similarity_between(needs_a, needs_b, matcher)
+    a_covers_b = directional(needs_a, needs_b, sim, matcher.threshold, via)
+    b_covers_a = directional(needs_b, needs_a, sim.T, matcher.threshold, {(j, i): a for (i, j), a in via.items()})
     return {
         "a": role_a,
         "b": role_b,

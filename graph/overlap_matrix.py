@@ -68,16 +68,27 @@ class RequirementTable:
 class SimilaritySource:
     """Similarity between competencies of a table, by index, in blocks."""
 
-    def __init__(self, matcher: Matcher, texts: Sequence[str]):
+    def __init__(self, matcher: Matcher, texts: Sequence[str], ids: Sequence[str] | None = None):
         self.threshold = matcher.threshold
         self._vectors = matcher.vectors(texts) if matcher.kind == "embedding" else None
         self._matcher, self._texts = matcher, list(texts)
+        anchors = matcher.anchor_of(list(ids), list(texts)) if ids is not None else [None] * len(texts)
+        names = {a: k for k, a in enumerate(dict.fromkeys(a for a in anchors if a is not None))}
+        self.anchor = np.array([names[a] if a is not None else -1 for a in anchors], dtype=np.int64)
 
     @classmethod
     def from_vectors(cls, vectors: np.ndarray, threshold: float) -> SimilaritySource:
         source = cls.__new__(cls)
         source.threshold, source._vectors, source._matcher, source._texts = threshold, vectors, None, []
+        source.anchor = np.full(len(vectors), -1, dtype=np.int64)
         return source
+
+    def matches(self, rows: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
+        """Whether competencies count as the same skill: at or above the threshold, or the same anchor."""
+        same = self.block(rows, cols) >= self.threshold
+        left = self.anchor[rows][:, None]
+        right = (self.anchor if cols is None else self.anchor[cols])[None, :]
+        return same | ((left == right) & (left >= 0))
 
     def block(self, rows: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
         if self._vectors is not None:
@@ -91,8 +102,10 @@ class SimilaritySource:
         (embeddings only; None for the lexical matcher)."""
         if self._vectors is None:
             return None
-        sums = np.zeros((len(table.roles), self._vectors.shape[1]), dtype=np.float64)
-        np.add.at(sums, table.role_of, self._vectors[table.comp_of] * table.weight[:, None])
+        weights = sparse.csr_matrix(
+            (table.weight, (table.role_of, table.comp_of)), shape=(len(table.roles), len(table.competencies))
+        )
+        sums = np.asarray(weights @ self._vectors, dtype=np.float64)
         return sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
 
     def neighbours(self, count: int) -> sparse.csr_matrix:
@@ -100,7 +113,7 @@ class SimilaritySource:
         parts_r, parts_c = [], []
         for start in range(0, count, BLOCK):
             rows = np.arange(start, min(count, start + BLOCK))
-            r, c = np.nonzero(self.block(rows) >= self.threshold)
+            r, c = np.nonzero(self.matches(rows))
             parts_r.append(r + start)
             parts_c.append(c)
         r = np.concatenate(parts_r + [np.arange(count)])
@@ -148,7 +161,7 @@ def coverage_of_one(table: RequirementTable, source: SimilaritySource, index: in
     one column of coverage_matrix, without computing the rest."""
     own = np.nonzero(table.role_of == index)[0]
     own_comps = table.comp_of[own]
-    sims = source.block(own_comps, None) >= source.threshold  # own requirements x all competencies
+    sims = source.matches(own_comps)  # own requirements x all competencies
     sims[np.arange(len(own)), own_comps] = True
     # role `index` as the holder: its best depth for each competency
     held = np.where(sims, table.depth[own][:, None], 0.0).max(axis=0)

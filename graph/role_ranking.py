@@ -39,7 +39,7 @@ def similar_roles(
     roles = role_ids(graph)
     table = RequirementTable.from_graph(graph, roles)
     index = roles.index(role)
-    source = SimilaritySource(matcher, table.texts)
+    source = SimilaritySource(matcher, table.texts, table.competencies)
     covers, covered_by = coverage_of_one(table, source, index)
     overlap = np.array([harmonic(covers[j], covered_by[j]) for j in range(len(roles))])
     profiles = source.profiles(table)
@@ -76,7 +76,7 @@ def overlap_matrix(graph: nx.MultiDiGraph, matcher: Matcher, rows: Sequence[str]
     """Symmetric overlap scores for every (row role, column role), plus both directional coverages."""
     roles = list(dict.fromkeys([*rows, *columns]))
     table = RequirementTable.from_graph(graph, roles)
-    cover = coverage_matrix(table, SimilaritySource(matcher, table.texts))
+    cover = coverage_matrix(table, SimilaritySource(matcher, table.texts, table.competencies))
     r = np.array([roles.index(x) for x in rows])
     c = np.array([roles.index(x) for x in columns])
     a_covers_b, b_covers_a = cover[np.ix_(r, c)], cover[np.ix_(c, r)].T

@@ -63,11 +63,11 @@ def bundled(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def embedding(bundled):
-    from graph.crosswalk import all_competency_texts
+    from graph.crosswalk import all_competency_texts, anchor_competencies
     from graph.matching import choose_matcher
 
     graph, workspace = bundled
-    matcher, _ = choose_matcher(all_competency_texts(graph), workspace)
+    matcher, _ = choose_matcher(all_competency_texts(graph), workspace, anchors=anchor_competencies(graph))
     assert matcher.kind == "embedding"
     return matcher
 
@@ -81,7 +81,7 @@ def test_fast_matrix_equals_the_plain_definition(bundled, embedding, kind: str) 
     matcher = embedding if kind == "embedding" else LexicalMatcher()
     roles = role_ids(graph)
     table = RequirementTable.from_graph(graph, roles)
-    source = SimilaritySource(matcher, table.texts)
+    source = SimilaritySource(matcher, table.texts, table.competencies)
     cover = coverage_matrix(table, source)
     for i in range(0, len(roles), 4):
         for j in range(1, len(roles), 5):
@@ -122,10 +122,16 @@ def test_similar_roles_puts_the_other_sector_twin_first(run) -> None:
 def test_overlap_json(run) -> None:
     result = run.json("overlap", "HCA", "care worker")
     assert (result["a"], result["b"]) == ("hsc:healthcare-assistant", "hsc:care-worker")
-    assert result["matcher"] == {"kind": "embedding", "model": "all-MiniLM-L6-v2", "threshold": 0.65}
+    assert result["matcher"] == {
+        "kind": "embedding",
+        "model": "all-MiniLM-L6-v2",
+        "threshold": 0.65,
+        "anchors": 182,
+        "anchor_min": 0.4,
+    }
     direction = result["a_covers_b"]
     assert set(direction) == {"coverage", "matched", "partial", "missing"}
-    assert {"need", "have", "similarity"} <= set(direction["matched"][0])
+    assert {"need", "have", "similarity", "via"} <= set(direction["matched"][0])
     assert 0 < result["score"] <= 1
 
 
@@ -170,9 +176,10 @@ def test_overlap_on_a_csv_library(run, tmp_path: Path) -> None:
     direction = result["b_covers_a"]  # the care worker's cover of the ward helper's requirements
     matched = {m["need"]["competency"] for m in direction["matched"]}
     assert {"hsc:core.nutrition-hydration", "hsc:core.infection-prevention"} <= matched
-    free_text = [m for m in direction["matched"] + direction["missing"] if m["need"]["competency"].startswith("trust:")]
-    (washing,) = free_text
-    assert (washing.get("have") or washing.get("closest"))["competency"] == "hsc:core.personal-care"
+    # the helper's own words resolve to the curated "Personal care" competency the care worker holds
+    (washing,) = [m for m in direction["matched"] if m["need"]["competency"].startswith("trust:")]
+    assert washing["have"]["competency"] == "hsc:core.personal-care"
+    assert washing["via"] == "hsc:core.personal-care" and washing["similarity"] < 0.65
 
 
 def test_import_csv_writes_yaml_that_loads(run, tmp_path: Path) -> None:
@@ -201,3 +208,30 @@ def test_embed_warms_the_cache(run, mini) -> None:
     assert "4 competency texts" in result.stderr
     assert "0 encoded" in run(*mini, "embed").stderr
     assert json.loads(run(*mini, "overlap", "hca", "carer", "--format", "json").stdout)["score"] > 0
+
+
+def test_fast_matrix_equals_the_plain_definition_with_free_text_anchors(tmp_path: Path) -> None:
+    from frameworks.sources import library_layers
+    from graph.crosswalk import all_competency_texts, anchor_competencies
+    from graph.matching import choose_matcher
+    from graph.overlap import role_overlap
+    from graph.store import load_graph
+
+    table_csv = tmp_path / "ward.csv"
+    table_csv.write_text(
+        "role_id,role_title,sector,level,competency\n"
+        "helper,Ward helper,health,2,Helps patients wash and dress while protecting their dignity\n"
+        "helper,Ward helper,health,2,Helps people take their tablets\n"
+        "helper,Ward helper,health,2,Books appointments for patients\n"
+        "host,Ward host,health,2,Assists patients with personal hygiene\n"
+        "host,Ward host,health,2,Serves meals and drinks and notes what people eat\n"
+    )
+    graph, workspace = load_graph(library_layers([table_csv]), tmp_path / "ws")[0], tmp_path / "ws"
+    matcher, _ = choose_matcher(all_competency_texts(graph), workspace, anchors=anchor_competencies(graph))
+    roles = ["ward:helper", "ward:host", "hsc:care-worker", "hsc:healthcare-assistant", "hsc:ward-administrator"]
+    table = RequirementTable.from_graph(graph, roles)
+    cover = coverage_matrix(table, SimilaritySource(matcher, table.texts, table.competencies))
+    for i, a in enumerate(roles):
+        for j, b in enumerate(roles):
+            assert cover[i, j] == pytest.approx(role_overlap(graph, a, b, matcher)["a_covers_b"]["coverage"], abs=1e-4)
+    assert cover[0, 1] > 0  # "wash and dress" and "personal hygiene" meet at the personal care anchor

@@ -9,6 +9,7 @@ from cli.graph_commands import graph_group
 from cli.import_commands import import_group
 from cli.library_commands import frameworks_group, roles_group, schema, validate
 from cli.overlap_commands import crosswalk, embed, overlap, overlap_matrix, similar, similar_roles
+from cli.routes_commands import routes
 
 
 @click.group(cls=PathwaysGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -65,5 +66,6 @@ for command in (
     similar_roles,
     overlap_matrix,
     import_group,
+    routes,
 ):
     cli.add_command(command)

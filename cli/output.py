@@ -30,6 +30,7 @@ class View:
     fields: list[tuple[str, Any]] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    markdown: str | None = None  # a command's own Markdown page, when a table layout would not read well
 
 
 def default_format(requested: str | None) -> str:
@@ -59,7 +60,7 @@ def render(view: View, fmt: str) -> str:
     if fmt == "csv":
         return _csv(view.tables[0] if view.tables else Table([(k, k) for k, _ in view.fields], [dict(view.fields)]))
     if fmt == "md":
-        return _markdown(view)
+        return view.markdown if view.markdown is not None else _markdown(view)
     return _terminal(view)
 
 
@@ -93,22 +94,23 @@ def _markdown(view: View) -> str:
 
 def _terminal(view: View) -> str:
     from rich.console import Console  # imported here: only terminal output pays for rich
+    from rich.markup import escape
     from rich.table import Table as RichTable
 
     out = io.StringIO()
     width = Console().width if sys.stdout.isatty() else 160
     console = Console(file=out, width=width, force_terminal=sys.stdout.isatty())
     if view.title:
-        console.print(f"[bold]{view.title}[/bold]", highlight=False)
+        console.print(f"[bold]{escape(view.title)}[/bold]", highlight=False)
     for label, value in view.fields:
-        console.print(f"[bold]{label}:[/bold] {cell(value)}", highlight=False, markup=True)
+        console.print(f"[bold]{escape(label)}:[/bold] {escape(cell(value))}", highlight=False, markup=True)
     for table in view.tables:
-        rich_table = RichTable(title=table.title or None, title_justify="left", show_lines=False)
+        rich_table = RichTable(title=escape(table.title) or None, title_justify="left", show_lines=False)
         for _, heading in table.columns:
             rich_table.add_column(heading, overflow="fold")
         for row in table.rows:
-            rich_table.add_row(*(cell(row.get(k)) for k, _ in table.columns))
+            rich_table.add_row(*(escape(cell(row.get(k))) for k, _ in table.columns))
         console.print(rich_table)
     for note in view.notes:
-        console.print(f"[dim]{note}[/dim]", highlight=False)
+        console.print(f"[dim]{escape(note)}[/dim]", highlight=False)
     return out.getvalue()

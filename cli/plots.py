@@ -49,3 +49,48 @@ def heatmap_bytes(
     fig.savefig(buffer, format=fmt, dpi=120)
     plt.close(fig)
     return buffer.getvalue()
+
+
+def routes_figure(payload: dict, fmt: str = "png") -> bytes:
+    """Routes drawn as lanes: one row per route, roles placed left to right by step, arrows labelled
+    with months (solid: known link; dashed: inferred)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    routes = payload["routes"]
+    longest = max((len(r["steps"]) for r in routes), default=1)
+    fig, ax = plt.subplots(figsize=(3.2 * (longest + 1), 0.9 * max(2, len(routes)) + 1))
+    for row, route in enumerate(routes):
+        y = len(routes) - row
+        titles = [payload["from"]["title"]] + [s["to_title"] for s in route["steps"]]
+        for x, title in enumerate(titles):
+            ax.text(
+                x,
+                y,
+                title,
+                ha="center",
+                va="center",
+                fontsize=7,
+                wrap=True,
+                bbox={"boxstyle": "round", "facecolor": "#e8f0fe" if x else "#fde8e8", "edgecolor": "#555"},
+            )
+        for x, step in enumerate(route["steps"]):
+            style = "-" if step["kind"] == "known" else "--"
+            ax.annotate(
+                "",
+                xy=(x + 0.62, y),
+                xytext=(x + 0.38, y),
+                arrowprops={"arrowstyle": "->", "linestyle": style, "color": "#333"},
+            )
+            ax.text(x + 0.5, y + 0.18, f"{step['months']:g} mo", ha="center", fontsize=6)
+    ax.set_xlim(-0.6, longest + 0.6)
+    ax.set_ylim(0.3, len(routes) + 0.7)
+    ax.axis("off")
+    ax.set_title(f"Routes from {payload['from']['title']} (solid: known link, dashed: inferred)", fontsize=9)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=130)
+    plt.close(fig)
+    return buffer.getvalue()

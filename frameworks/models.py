@@ -239,10 +239,34 @@ class CsvRow(Model):
     band: Band | None = None
 
 
+class HeldCompetency(Model):
+    """One thing a person can do: a competency id, or their own words for it."""
+
+    competency: Reference | None = Field(default=None, description="A competency id, if known.")
+    text: Text | None = Field(default=None, description="The person's own words, matched to the library.")
+    level: int = Field(ge=1, le=9, description="Career Framework level at which they do it.")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> HeldCompetency:
+        if (self.competency is None) == (self.text is None):
+            raise ValueError("give either 'competency' (an id) or 'text' (your own words), not both or neither")
+        return self
+
+
+class PassportFile(Model):
+    """`kind: passport`: a person's skills passport, the starting point of their routes."""
+
+    kind: Literal["passport"]
+    name: str | None = Field(default=None, description="Whose passport (optional).")
+    role: str | None = Field(default=None, description="Current role: id, title or alias (optional).")
+    competencies: list[HeldCompetency] = Field(default_factory=list)
+    qualifications: list[Reference] = Field(default_factory=list, description="Qualification ids held.")
+
+
 FILE_MODELS: dict[str, type[Model]] = {
     "framework": FrameworkFile,
     "roles": RolesFile,
     "qualifications": QualificationsFile,
     "progressions": ProgressionsFile,
 }
-SCHEMA_KINDS: dict[str, type[Model]] = {**FILE_MODELS, "role-csv": CsvRow}
+SCHEMA_KINDS: dict[str, type[Model]] = {**FILE_MODELS, "role-csv": CsvRow, "passport": PassportFile}

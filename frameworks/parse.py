@@ -49,7 +49,7 @@ def parse_yaml_file(path: Path, shown: str, layer: int) -> ParsedFile:
     try:
         model = model_cls.model_validate(data)
     except ValidationError as err:
-        raise LibraryError([_problem(shown, lines, e, model_cls) for e in err.errors()]) from None
+        raise LibraryError([problem_from_error(shown, lines, e, model_cls) for e in err.errors()]) from None
     return ParsedFile(path, shown, layer, model, lines)
 
 
@@ -62,7 +62,7 @@ def _bad_kind(shown: str, kind: Any, line: int | None) -> Problem:
     return Problem(shown, f"unknown kind '{kind}'{hint}", line=line, key="kind", expected=f"one of {kinds}")
 
 
-def _problem(shown: str, lines: LineMap, error: Any, model_cls: type[BaseModel]) -> Problem:
+def problem_from_error(shown: str, lines: LineMap, error: Any, model_cls: type[BaseModel]) -> Problem:
     """Translate one pydantic error into words a person editing the file understands."""
     loc = tuple(part for part in error["loc"] if part != "[key]")
     kind = error["type"]

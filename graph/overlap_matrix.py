@@ -182,3 +182,32 @@ def coverage_of_one(table: RequirementTable, source: SimilaritySource, index: in
 
 def weights_for(essential: np.ndarray) -> np.ndarray:
     return np.where(essential, ESSENTIAL_WEIGHT, DESIRABLE_WEIGHT).astype(np.float32)
+
+
+def coverage_from_holdings(
+    table: RequirementTable,
+    source: SimilaritySource,
+    matcher: Matcher,
+    ids: Sequence[str],
+    texts: Sequence[str],
+    depth: np.ndarray,
+) -> np.ndarray:
+    """Coverage of every role's requirements by an arbitrary set of held competencies (a person's
+    passport, or a role plus what they have learned): the first half of coverage_of_one for holdings
+    that need not be competencies of the table."""
+    if not ids:
+        return np.zeros(len(table.roles))
+    index = {cid: k for k, cid in enumerate(table.competencies)}
+    if source._vectors is not None:
+        same = (matcher.vectors(texts) @ source._vectors.T) >= source.threshold
+    else:
+        same = matcher.similarity(list(texts), table.texts) >= source.threshold
+    table_anchors = np.array(matcher.anchor_of(table.competencies, table.texts), dtype=object)
+    for h, anchor in enumerate(matcher.anchor_of(list(ids), list(texts))):
+        if anchor is not None:
+            same[h] |= table_anchors == anchor
+        if ids[h] in index:
+            same[h, index[ids[h]]] = True
+    held = np.where(same, np.asarray(depth, dtype=np.float32)[:, None], 0.0).max(axis=0)
+    credit = np.minimum(1.0, held[table.comp_of] / table.depth) * table.weight
+    return np.bincount(table.role_of, weights=credit, minlength=len(table.roles)) / table.totals

@@ -1,0 +1,453 @@
+"""Progression routes: where someone can go from a role or a skills passport, what each step needs,
+which training closes the gap, and how long it takes.
+
+How a route is built (the README repeats it):
+- Moves are *known* (a progression link in the library, with its source) or *inferred*: to a role at
+  most one level up (or at the same level) whose requirements the current role already covers to at
+  least INFER_MIN_COVERAGE, so that the gap is trainable.
+- Each step's gap is what the target needs that is not held (or held at a lower level), counting all
+  that the person holds by then: the start, every role on the route so far and its training. Training is
+  chosen to close it with the least time: the target's required qualifications and the link's
+  qualifications first, then, greedily, whatever closes the most remaining gap per month. What no
+  training develops is learned on the job under supervision (ON_THE_JOB_MONTHS).
+- A step takes the link's typical months when it has them; otherwise the chosen long qualifications
+  one after another, plus SHORT_COURSE_MONTHS if any short course, plus on-the-job time.
+- Levels never fall unless allowed, no role appears twice, and no role above the level cap is used.
+  Without a target, routes up come first, ranked by months per level gained (so a two-level rise in
+  30 months ranks with a one-level rise in 15), then by gap; sideways moves follow, by months. Each
+  destination appears once and at most two routes share a first move. With a target, routes are ranked
+  by total months, then gap, and routes that differ only by sideways steps count once.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from graph.build import node_id
+from graph.overlap import Need, directional, role_needs, similarity_between
+from graph.overlap_matrix import RequirementTable, SimilaritySource, coverage_from_holdings, coverage_of_one
+from graph.queries import role_summary
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from graph.matching import Matcher
+
+INFER_MIN_COVERAGE = 0.6
+MAX_INFERRED_RISE = 1
+ON_THE_JOB_MONTHS = 3.0
+SHORT_COURSE_MONTHS = 1.0
+INFERRED_PER_STATE = 15  # candidate inferred moves considered from each role, best coverage first
+BEAM = 40  # partial routes kept at each depth
+MAX_SHARING_FIRST_MOVE = 2  # diversity: routes to different places that all begin with the same move
+
+
+@dataclass
+class Start:
+    """Where a person starts: a role, a passport, or both."""
+
+    key: str
+    title: str
+    level: int
+    sector: str | None
+    role: str | None
+    needs: list[Need]
+    qualifications: set[str]
+    resolutions: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Route:
+    """A route so far, with everything the person holds by its end: what every role on it required
+    and what its training developed (highest level of each), and the qualifications gained."""
+
+    roles: list[str]
+    steps: list[dict]
+    held: dict[str, Need] = field(default_factory=dict)
+    quals: frozenset[str] = frozenset()
+
+    @property
+    def months(self) -> float:
+        return sum(step["months"] for step in self.steps)
+
+    @property
+    def gap(self) -> int:
+        return sum(len(step["gap"]) for step in self.steps)
+
+
+def start_from_role(graph: nx.MultiDiGraph, role: str) -> Start:
+    data = graph.nodes[node_id("Role", role)]
+    return Start(
+        role,
+        data["title"],
+        data["level"],
+        data["sector"],
+        role,
+        role_needs(graph, node_id("Role", role)),
+        set(_required_qualifications(graph, role)),
+    )
+
+
+def start_from_passport(graph: nx.MultiDiGraph, matcher: Matcher, passport, role: str | None = None) -> Start:
+    """Holdings from a skills passport (and the role it names, if any); free text is kept in the
+    person's words and matched through anchors, and each resolution is reported."""
+    needs: dict[str, Need] = {}
+    base = start_from_role(graph, role) if role else None
+    for need in base.needs if base else []:
+        needs[need.competency] = need
+    resolutions = []
+    for i, held in enumerate(passport.competencies):
+        if held.competency:
+            data = graph.nodes[node_id("Competency", held.competency)]
+            need = Need(data["id"], data["label"], _text(data), held.level, data.get("scale_max", 9), True)
+        else:
+            need = Need(f"passport:{i + 1}", held.text, held.text, held.level, 9, True)
+            (anchor,) = matcher.anchor_of([need.competency], [need.text])
+            resolutions.append(
+                {
+                    "text": held.text,
+                    "resolves_to": anchor,
+                    "label": graph.nodes[node_id("Competency", anchor)]["label"] if anchor else None,
+                }
+            )
+        if need.competency not in needs or needs[need.competency].level < need.level:
+            needs[need.competency] = need
+    levels = [n.level for n in needs.values()] or [1]
+    level = base.level if base else int(statistics.median(levels))
+    quals = set(passport.qualifications) | (base.qualifications if base else set())
+    title = passport.name or (f"{base.title} (with passport)" if base else "Skills passport")
+    return Start(
+        "passport", title, level, base.sector if base else None, role, list(needs.values()), quals, resolutions
+    )
+
+
+def _text(data: dict) -> str:
+    from graph.matching import competency_text
+
+    return competency_text(data)
+
+
+def _required_qualifications(graph: nx.MultiDiGraph, role: str) -> list[str]:
+    return [
+        graph.nodes[t]["id"]
+        for _, t, k, e in graph.out_edges(node_id("Role", role), keys=True, data=True)
+        if k == "REQUIRES_QUALIFICATION" and e["essential"]
+    ]
+
+
+def _role_qualifications(graph: nx.MultiDiGraph, role: str) -> list[str]:
+    """Every qualification a role lists, required or desirable."""
+    return [
+        graph.nodes[t]["id"]
+        for _, t, k in graph.out_edges(node_id("Role", role), keys=True)
+        if k == "REQUIRES_QUALIFICATION"
+    ]
+
+
+def _qualifications(graph: nx.MultiDiGraph) -> dict[str, dict]:
+    quals = {}
+    for node, d in graph.nodes(data=True):
+        if d["kind"] == "Qualification":
+            develops = {
+                graph.nodes[t]["id"]: e["level"] / graph.nodes[t].get("scale_max", 9)
+                for _, t, k, e in graph.out_edges(node, keys=True, data=True)
+                if k == "DEVELOPS"
+            }
+            quals[d["id"]] = {**d, "develops": develops}
+    return quals
+
+
+class RoutePlanner:
+    """Searches routes over one graph with one matcher; each step is computed once per holding."""
+
+    def __init__(self, graph: nx.MultiDiGraph, matcher: Matcher):
+        self.graph, self.matcher = graph, matcher
+        self.roles = sorted(d["id"] for _, d in graph.nodes(data=True) if d["kind"] == "Role")
+        self.index = {r: i for i, r in enumerate(self.roles)}
+        self.table = RequirementTable.from_graph(graph, self.roles)
+        self.source = SimilaritySource(matcher, self.table.texts, self.table.competencies)
+        self.quals = _qualifications(graph)
+        self.level = np.array([graph.nodes[node_id("Role", r)]["level"] for r in self.roles])
+        self._rows: dict[str, np.ndarray] = {}
+        self._steps: dict[tuple[str, str], dict] = {}
+        self._anchor_memo: dict[str, str | None] = {}
+        self.short_courses = {q for q, d in self.quals.items() if d["qualification_kind"] == "short_course"}
+
+    # -- coverage and candidate moves ---------------------------------------------------------
+    def _covers(self, current: str, start: Start) -> np.ndarray:
+        if current not in self._rows:
+            if current == start.key and (start.role is None or start.key == "passport"):
+                self._rows[current] = coverage_from_holdings(
+                    self.table,
+                    self.source,
+                    self.matcher,
+                    [n.competency for n in start.needs],
+                    [n.text for n in start.needs],
+                    np.array([n.depth for n in start.needs]),
+                )
+            else:
+                self._rows[current] = coverage_of_one(self.table, self.source, self.index[current])[0]
+        return self._rows[current]
+
+    def _known(self, role: str | None) -> dict[str, dict]:
+        if role is None:
+            return {}
+        return {
+            self.graph.nodes[t]["id"]: e
+            for _, t, k, e in self.graph.out_edges(node_id("Role", role), keys=True, data=True)
+            if k == "PROGRESSES_TO"
+        }
+
+    def moves(
+        self, current: str, level: int, start: Start, cap: int, visited: set[str], allow_step_down: bool
+    ) -> list[tuple[str, dict | None]]:
+        """Next roles from `current`: known links, then inferred moves with enough coverage."""
+        role = start.role if current == start.key else current
+        out: dict[str, dict | None] = {}
+        for target, link in self._known(role).items():
+            if self._allowed(target, level, cap, visited, allow_step_down, rise=None):
+                out[target] = link
+        covers = self._covers(current, start)
+        for j in np.argsort(-covers, kind="stable"):
+            if covers[j] < INFER_MIN_COVERAGE or sum(v is None for v in out.values()) >= INFERRED_PER_STATE:
+                break
+            target = self.roles[j]
+            if target not in out and self._allowed(target, level, cap, visited, allow_step_down, MAX_INFERRED_RISE):
+                out[target] = None
+        return list(out.items())
+
+    def _allowed(
+        self, target: str, level: int, cap: int, visited: set[str], allow_step_down: bool, rise: int | None
+    ) -> bool:
+        to_level = int(self.level[self.index[target]])
+        if target in visited or to_level > cap or (to_level < level and not allow_step_down):
+            return False
+        return rise is None or to_level <= level + rise
+
+    # -- one step: gap, training, time ------------------------------------------------------------
+    def step(self, route: Route, target: str, start: Start, link: dict | None) -> dict:
+        """The next step of a route, judged on everything held by then (computed once per holding)."""
+        current = route.roles[-1]
+        key = (current, target, tuple(sorted((c, n.level) for c, n in route.held.items())), route.quals)
+        if key not in self._steps:
+            self._steps[key] = self._build_step(
+                current, target, list(route.held.values()), set(route.quals), link, start
+            )
+        return self._steps[key]
+
+    def extend(self, route: Route, target: str, step: dict) -> Route:
+        """The route with one more step: the new role's requirements and the training are now held."""
+        held = dict(route.held)
+        gained = [*role_needs(self.graph, node_id("Role", target))]
+        for qual in step["training"]:
+            for cid, depth in self.quals[qual["id"]]["develops"].items():
+                data = self.graph.nodes[node_id("Competency", cid)]
+                scale = data.get("scale_max", 9)
+                gained.append(Need(cid, data["label"], _text(data), round(depth * scale), scale, True))
+        for need in gained:
+            if need.competency not in held or held[need.competency].depth < need.depth:
+                held[need.competency] = need
+        quals = route.quals | {q["id"] for q in step["training"]} | set(_required_qualifications(self.graph, target))
+        return Route(route.roles + [target], route.steps + [step], held, frozenset(quals))
+
+    def _build_step(
+        self, current: str, target: str, have: list[Need], held_quals: set[str], link: dict | None, start: Start
+    ) -> dict:
+        need = role_needs(self.graph, node_id("Role", target))
+        sim, via = similarity_between(have, need, self.matcher)
+        cover = directional(have, need, sim, self.matcher.threshold, via)
+        gap = [
+            {
+                "competency": item["need"]["competency"],
+                "label": item["need"]["label"],
+                "level_needed": item["need"]["level"],
+                "level_held": item.get("have", {}).get("level", 0),
+                "essential": item["need"]["essential"],
+            }
+            for item in cover["partial"] + cover["missing"]
+        ]
+        gap_needs = {n.competency: n for n in need}
+        mandatory = [q for q in _required_qualifications(self.graph, target) if q not in held_quals]
+        mandatory += [q for q in (link or {}).get("via", []) if q not in held_quals and q not in mandatory]
+        options = set(mandatory) | self.short_courses
+        if not (link and link.get("months") is not None):  # a sourced move time leaves no room for more
+            options |= set(_role_qualifications(self.graph, target))
+        training, closed = self._training([gap_needs[g["competency"]] for g in gap], mandatory, options, held_quals)
+        on_the_job = [g for g in gap if g["competency"] not in closed]
+        long_months = sum(t["months"] for t in training if t["kind"] != "short_course")
+        computed = long_months + (SHORT_COURSE_MONTHS if any(t["kind"] == "short_course" for t in training) else 0)
+        computed += ON_THE_JOB_MONTHS if on_the_job else 0.0
+        months = float(link["months"]) if link and link.get("months") is not None else computed
+        source_data = self.graph.nodes[node_id("Role", target)]
+        from_data = start if current == start.key else None
+        from_sector = from_data.sector if from_data else self.graph.nodes[node_id("Role", current)]["sector"]
+        from_level = from_data.level if from_data else self.graph.nodes[node_id("Role", current)]["level"]
+        return {
+            "from": current,
+            "to": target,
+            "to_title": source_data["title"],
+            "kind": "known" if link else "inferred",
+            "source": (link or {}).get("source", []),
+            "note": (link or {}).get("note", ""),
+            "level_change": [from_level, source_data["level"]],
+            "band_change": [
+                None if from_data else self.graph.nodes[node_id("Role", current)]["band"],
+                source_data["band"],
+            ],
+            "sector_change": None
+            if from_sector in (None, source_data["sector"])
+            else [from_sector, source_data["sector"]],
+            "coverage": cover["coverage"],
+            "carries_over": [
+                {"need": m["need"]["label"], "have": m["have"]["label"], "similarity": m["similarity"], "via": m["via"]}
+                for m in cover["matched"]
+            ],
+            "gap": gap,
+            "training": training,
+            "on_the_job": [g["competency"] for g in on_the_job],
+            "months": round(months, 1),
+            "months_basis": "known link" if link and link.get("months") is not None else "training chosen",
+        }
+
+    def _training(
+        self, gap: list[Need], mandatory: list[str], options: set[str], held: set[str]
+    ) -> tuple[list[dict], set[str]]:
+        """Qualifications that close the gap in the least time: mandatory first, then, among the
+        target role's own qualifications and the short courses, greedily by gap closed per month
+        (essential requirements count double); prerequisites are added."""
+        anchors = self._anchors([g.competency for g in gap], [g.text for g in gap])
+        chosen: list[str] = []
+        closed: set[str] = set()
+
+        def closes(qid: str) -> set[str]:
+            develops = self.quals[qid]["develops"]
+            return {
+                g.competency
+                for g in gap
+                if any(
+                    (c == g.competency or (anchors[g.competency] is not None and anchors[g.competency] == c))
+                    and depth >= g.depth - 1e-9
+                    for c, depth in develops.items()
+                )
+            }
+
+        def take(qid: str) -> None:
+            for pre in self.quals.get(qid, {}).get("prerequisites", []):
+                if pre not in held and pre not in chosen and pre in self.quals:
+                    take(pre)
+            if qid in self.quals and qid not in chosen:
+                chosen.append(qid)
+                closed.update(closes(qid))
+
+        for qid in mandatory:
+            take(qid)
+        weight = {g.competency: 2.0 if g.essential else 1.0 for g in gap}
+        while True:
+            best, best_value = None, 0.0
+            for qid in sorted(options & set(self.quals)):
+                if qid in held or qid in chosen:
+                    continue
+                gain = sum(weight[c] for c in closes(qid) - closed)
+                value = gain / max(self.quals[qid]["months"], 0.25)
+                if gain and value > best_value:
+                    best, best_value = qid, value
+            if best is None:
+                break
+            take(best)
+        rows = []
+        for qid in chosen:
+            q = self.quals[qid]
+            rows.append(
+                {
+                    "id": qid,
+                    "title": q["title"],
+                    "kind": q["qualification_kind"],
+                    "code": q["code"] or None,
+                    "months": q["months"],
+                    "apprenticeship": q["qualification_kind"] == "apprenticeship",
+                    "closes": sorted(closes(qid)),
+                }
+            )
+        return rows, closed
+
+    def _anchors(self, ids: list[str], texts: list[str]) -> dict[str, str | None]:
+        missing = [i for i, c in enumerate(ids) if c not in self._anchor_memo]
+        if missing:
+            found = self.matcher.anchor_of([ids[i] for i in missing], [texts[i] for i in missing])
+            self._anchor_memo.update({ids[i]: a for i, a in zip(missing, found, strict=True)})
+        return {c: self._anchor_memo[c] for c in ids}
+
+    # -- search -----------------------------------------------------------------------------
+    def routes(
+        self,
+        start: Start,
+        target: str | None = None,
+        cap: int = 4,
+        sector: str | None = None,
+        max_steps: int = 3,
+        top: int = 5,
+        allow_step_down: bool = False,
+    ) -> list[Route]:
+        partial = [Route([start.key], [], {n.competency: n for n in start.needs}, frozenset(start.qualifications))]
+        finished: list[Route] = []
+        for _ in range(max_steps):
+            grown: list[Route] = []
+            for route in partial:
+                current = route.roles[-1]
+                level = start.level if current == start.key else int(self.level[self.index[current]])
+                for nxt, link in self.moves(
+                    current, level, start, cap, set(route.roles) | {start.role or ""}, allow_step_down
+                ):
+                    grown.append(self.extend(route, nxt, self.step(route, nxt, start, link)))
+            grown.sort(key=lambda r: (r.months, r.gap, r.roles))
+            finished += grown
+            partial = grown[:BEAM] if target is None else [r for r in grown if r.roles[-1] != target][:BEAM]
+            if not partial:
+                break
+        return self._rank(finished, start, target, sector, top)
+
+    def _rank(self, found: list[Route], start: Start, target: str | None, sector: str | None, top: int) -> list[Route]:
+        if target is not None:
+            chosen, seen = [], set()
+            for route in sorted((r for r in found if r.roles[-1] == target), key=lambda r: (r.months, r.gap, r.roles)):
+                rises = tuple(s["to"] for s in route.steps if s["level_change"][1] > s["level_change"][0])
+                if rises not in seen:  # routes differing only by sideways steps count once
+                    seen.add(rises)
+                    chosen.append(route)
+            return chosen[:top]
+
+        def key(route: Route) -> tuple:
+            gain = int(self.level[self.index[route.roles[-1]]]) - start.level
+            per_level = route.months / gain if gain > 0 else route.months
+            return (gain <= 0, per_level, route.gap, route.roles)
+
+        chosen, ends, first_moves = [], set(), {}
+        for route in sorted(found, key=key):
+            end, first = route.roles[-1], route.roles[1]
+            if sector and self.graph.nodes[node_id("Role", end)]["sector"] != sector:
+                continue
+            if end in ends or first_moves.get(first, 0) >= MAX_SHARING_FIRST_MOVE:
+                continue  # one route per destination, and no more than two down the same first move
+            ends.add(end)
+            first_moves[first] = first_moves.get(first, 0) + 1
+            chosen.append(route)
+        return chosen[:top]
+
+
+def route_record(graph: nx.MultiDiGraph, route: Route, start: Start) -> dict:
+    """The JSON form of a route (see the README)."""
+    end = route.roles[-1]
+    end_data = graph.nodes[node_id("Role", end)]
+    return {
+        "destination": role_summary(graph, node_id("Role", end)),
+        "roles": route.roles,
+        "total_months": round(route.months, 1),
+        "total_gap": route.gap,
+        "level_change": [start.level, end_data["level"]],
+        "cross_sector": any(step["sector_change"] for step in route.steps),
+        "steps": route.steps,
+    }

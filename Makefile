@@ -21,6 +21,7 @@ demo: setup
 	$(BIN)/pathways roles show "healthcare assistant" --format table
 	$(BIN)/pathways overlap "healthcare assistant" "care worker" --format table
 	$(BIN)/pathways similar-roles "care worker" --top 5 --format table
+	$(BIN)/pathways routes "healthcare assistant" --format table
 
 test: setup
 	$(BIN)/ruff check .

@@ -22,6 +22,8 @@ COMMANDS = [
     ["roles", "show", "healthcare assistant"],
     ["overlap", "healthcare assistant", "care worker"],
     ["similar-roles", "care worker", "--top", "5"],
+    ["routes", "healthcare assistant"],
+    ["routes", "care worker", "--to", "registered nurse (adult)"],
 ]
 
 

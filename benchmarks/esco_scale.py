@@ -69,6 +69,105 @@ def plain_numpy_rows(table: RequirementTable, vectors: np.ndarray, rows: range) 
     return out
 
 
+class PrecomputedMatcher:
+    """The embedding matcher's interface over vectors made above (the synthetic texts are ids)."""
+
+    kind, threshold = "embedding", EMBEDDING_THRESHOLD
+
+    def __init__(self, vectors: np.ndarray):
+        self._vectors = vectors
+        self.description = {"kind": "embedding", "model": "synthetic", "threshold": self.threshold}
+
+    def vectors(self, texts):
+        return self._vectors[[int(t[1:]) for t in texts]]
+
+    def similarity(self, texts_a, texts_b):
+        return np.clip(self.vectors(texts_a) @ self.vectors(texts_b).T, 0.0, 1.0)
+
+    def anchor_of(self, ids, texts):
+        return [None] * len(ids)
+
+
+def synthetic_graph(table: RequirementTable, seed: int = 11):
+    """The same library as a graph, plus qualifications and progression links, for route queries."""
+    import networkx as nx
+
+    rng = np.random.default_rng(seed)
+    graph = nx.MultiDiGraph(sectors={"health": "", "social_care": ""})
+    levels = rng.integers(1, 7, ROLES)
+    for c in range(COMPETENCIES):
+        graph.add_node(
+            f"competency:c{c}",
+            kind="Competency",
+            id=f"c{c}",
+            label=f"c{c}",
+            statement=f"c{c}",
+            keywords=[],
+            framework="f",
+            scale_max=9,
+        )
+    for r in range(ROLES):
+        graph.add_node(
+            f"role:r{r}",
+            kind="Role",
+            id=f"r{r}",
+            title=f"Role {r}",
+            aliases=[],
+            settings=[],
+            sector="health" if r % 2 else "social_care",
+            band=None,
+            level=int(levels[r]),
+            summary="",
+            pay=None,
+            source=[],
+        )
+    for r, c, depth, weight in zip(table.role_of, table.comp_of, table.depth, table.weight, strict=True):
+        graph.add_edge(
+            f"role:r{r}",
+            f"competency:c{c}",
+            key="REQUIRES",
+            type="REQUIRES",
+            level=int(round(depth * 9)),
+            essential=bool(weight == 1.0),
+        )
+    for q in range(300):
+        graph.add_node(
+            f"qualification:q{q}",
+            kind="Qualification",
+            id=f"q{q}",
+            title=f"Course {q}",
+            qualification_kind="short_course" if q % 3 else "apprenticeship",
+            code="",
+            rqf_level=3,
+            months=1.0 if q % 3 else 18.0,
+            prerequisites=[],
+            note="",
+            source=[],
+        )
+        for c in rng.choice(COMPETENCIES, 40, replace=False):
+            graph.add_edge(
+                f"qualification:q{q}",
+                f"competency:c{c}",
+                key="DEVELOPS",
+                type="DEVELOPS",
+                level=int(rng.integers(2, 6)),
+            )
+    for r in range(ROLES):
+        for other in rng.choice(ROLES, 2, replace=False):
+            if other != r and levels[other] >= levels[r]:
+                graph.add_edge(
+                    f"role:r{r}",
+                    f"role:r{other}",
+                    key="PROGRESSES_TO",
+                    type="PROGRESSES_TO",
+                    via=[f"q{int(rng.integers(0, 300))}"],
+                    months=12.0,
+                    note="",
+                    source=[],
+                )
+    return graph
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -103,6 +202,21 @@ def main() -> None:
     per_row = (time.perf_counter() - started) / len(sample)
     assert np.allclose(plain, cover[: len(sample)], atol=1e-5)
     print(f"plain numpy version: {per_row * 1000:.0f} ms a row -> about {per_row * ROLES:.0f} s for the matrix")
+
+    from pathways.routes import RoutePlanner, start_from_role
+
+    graph = synthetic_graph(table)
+    matcher = PrecomputedMatcher(vectors)
+    timings = []
+    for role in ("r1", "r500", "r1500", "r2999"):
+        started = time.perf_counter()
+        planner = RoutePlanner(graph, matcher)
+        found = planner.routes(start_from_role(graph, role), cap=6, top=10)
+        timings.append(time.perf_counter() - started)
+    print(
+        f"route query (planner built, 3 steps, top 10): median {float(np.median(timings)):.2f} s, "
+        f"worst {max(timings):.2f} s; last found {len(found)} routes"
+    )
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ class EmbeddingMatcher:
     kind: str = "embedding"
     anchor_ids: list[str] = field(default_factory=list)
     _anchor_vectors: np.ndarray | None = field(default=None, repr=False)
+    _memo: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # text -> vector, this process
 
     @property
     def description(self) -> dict:
@@ -62,7 +63,14 @@ class EmbeddingMatcher:
         }
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        return embed(list(texts), self.encoder, self.cache)
+        import numpy as np
+
+        missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
+        if missing:
+            self._memo.update(zip(missing, embed(missing, self.encoder, self.cache), strict=True))
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.vstack([self._memo[t] for t in texts])
 
     def set_anchors(self, ids: Sequence[str], texts: Sequence[str]) -> None:
         self.anchor_ids = list(ids)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from graph.overlap import DESIRABLE_WEIGHT, ESSENTIAL_WEIGHT, role_needs
 
 if TYPE_CHECKING:
     import networkx as nx
+    from scipy import sparse
 
     from graph.matching import Matcher
 
@@ -102,14 +102,16 @@ class SimilaritySource:
         (embeddings only; None for the lexical matcher)."""
         if self._vectors is None:
             return None
-        weights = sparse.csr_matrix(
-            (table.weight, (table.role_of, table.comp_of)), shape=(len(table.roles), len(table.competencies))
-        )
-        sums = np.asarray(weights @ self._vectors, dtype=np.float64)
+        order = np.argsort(table.role_of, kind="stable")
+        rows = self._vectors[table.comp_of[order]] * table.weight[order][:, None]
+        starts = np.searchsorted(table.role_of[order], np.arange(len(table.roles)))
+        sums = np.add.reduceat(rows.astype(np.float64), starts, axis=0)
         return sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
 
     def neighbours(self, count: int) -> sparse.csr_matrix:
         """Pairs of competencies at or above the threshold (each competency matches itself)."""
+        from scipy import sparse  # imported here: single-role queries never need it
+
         parts_r, parts_c = [], []
         for start in range(0, count, BLOCK):
             rows = np.arange(start, min(count, start + BLOCK))
@@ -125,6 +127,8 @@ class SimilaritySource:
 
 def _best_depth(table: RequirementTable, near: sparse.csr_matrix) -> sparse.csr_matrix:
     """For each (role, competency): the highest depth at which the role holds a matching competency."""
+    from scipy import sparse
+
     counts = np.diff(near.indptr)[table.comp_of]
     starts = near.indptr[table.comp_of]
     offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -141,6 +145,8 @@ def _best_depth(table: RequirementTable, near: sparse.csr_matrix) -> sparse.csr_
 
 def coverage_matrix(table: RequirementTable, source: SimilaritySource) -> np.ndarray:
     """C[i, j] = coverage of role j's requirements by role i (see graph.overlap for the scoring)."""
+    from scipy import sparse
+
     near = source.neighbours(len(table.competencies))
     best = _best_depth(table, near)
     result = np.zeros((len(table.roles), len(table.roles)), dtype=np.float64)

@@ -323,17 +323,21 @@ class RoutePlanner:
         chosen: list[str] = []
         closed: set[str] = set()
 
+        closing: dict[str, set[str]] = {}
+
         def closes(qid: str) -> set[str]:
-            develops = self.quals[qid]["develops"]
-            return {
-                g.competency
-                for g in gap
-                if any(
-                    (c == g.competency or (anchors[g.competency] is not None and anchors[g.competency] == c))
-                    and depth >= g.depth - 1e-9
-                    for c, depth in develops.items()
-                )
-            }
+            if qid not in closing:
+                develops = self.quals[qid]["develops"]
+                closing[qid] = {
+                    g.competency
+                    for g in gap
+                    if any(
+                        (c == g.competency or (anchors[g.competency] is not None and anchors[g.competency] == c))
+                        and depth >= g.depth - 1e-9
+                        for c, depth in develops.items()
+                    )
+                }
+            return closing[qid]
 
         def take(qid: str) -> None:
             for pre in self.quals.get(qid, {}).get("prerequisites", []):

@@ -75,12 +75,14 @@ class SimilaritySource:
         anchors = matcher.anchor_of(list(ids), list(texts)) if ids is not None else [None] * len(texts)
         names = {a: k for k, a in enumerate(dict.fromkeys(a for a in anchors if a is not None))}
         self.anchor = np.array([names[a] if a is not None else -1 for a in anchors], dtype=np.int64)
+        self._profiles: np.ndarray | None = None
 
     @classmethod
     def from_vectors(cls, vectors: np.ndarray, threshold: float) -> SimilaritySource:
         source = cls.__new__(cls)
         source.threshold, source._vectors, source._matcher, source._texts = threshold, vectors, None, []
         source.anchor = np.full(len(vectors), -1, dtype=np.int64)
+        source._profiles = None
         return source
 
     def matches(self, rows: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
@@ -102,11 +104,15 @@ class SimilaritySource:
         (embeddings only; None for the lexical matcher)."""
         if self._vectors is None:
             return None
-        order = np.argsort(table.role_of, kind="stable")
-        rows = self._vectors[table.comp_of[order]] * table.weight[order][:, None]
-        starts = np.searchsorted(table.role_of[order], np.arange(len(table.roles)))
-        sums = np.add.reduceat(rows.astype(np.float64), starts, axis=0)
-        return sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+        if self._profiles is None:
+            from scipy import sparse
+
+            weights = sparse.csr_matrix(
+                (table.weight, (table.role_of, table.comp_of)), shape=(len(table.roles), len(table.competencies))
+            )
+            sums = np.asarray(weights @ self._vectors)
+            self._profiles = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+        return self._profiles
 
     def neighbours(self, count: int) -> sparse.csr_matrix:
         """Pairs of competencies at or above the threshold (each competency matches itself)."""

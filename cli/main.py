@@ -10,6 +10,7 @@ from cli.import_commands import import_group
 from cli.library_commands import frameworks_group, roles_group, schema, validate
 from cli.overlap_commands import crosswalk, embed, overlap, overlap_matrix, similar, similar_roles
 from cli.routes_commands import routes
+from cli.team_commands import team_group
 
 
 @click.group(cls=PathwaysGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,5 +68,6 @@ for command in (
     overlap_matrix,
     import_group,
     routes,
+    team_group,
 ):
     cli.add_command(command)

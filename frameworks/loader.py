@@ -18,6 +18,7 @@ from frameworks.models import (
     CORE_SECTORS,
     Competency,
     FrameworkFile,
+    NeedsFile,
     Progression,
     ProgressionsFile,
     Qualification,
@@ -55,6 +56,7 @@ class Library:
     files: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    team_templates: dict[str, NeedsFile] = field(default_factory=dict)
 
 
 def load_library(layers: Sequence[Layer]) -> Library:
@@ -114,6 +116,8 @@ class _Resolver:
             self._resolve_qualification(qid, d)
         self._check_prerequisite_cycles()
         self._resolve_progressions()
+        for qid, d in self._register(NeedsFile, lambda m: [((), m, m.id)]).items():
+            self._resolve_needs(qid, d)
         return self.library
 
     def _register(self, file_cls: type, items) -> dict[str, _Definition]:
@@ -285,6 +289,40 @@ class _Resolver:
         for qid in sorted(quals):
             if qid not in state:
                 visit(qid, [qid])
+
+    def _resolve_needs(self, qid: str, d: _Definition) -> None:
+        """A team template: competency needs and the roles its rules name must exist."""
+        needs: NeedsFile = d.obj  # type: ignore[assignment]
+        for i, need in enumerate(needs.needs):
+            if need.competency is None:
+                continue
+            loc = ("needs", i, "competency")
+            ref = self._reference(need.competency, d.namespace, self.library.competencies, "competency", d.source, loc)
+            if ref is not None:
+                need.competency = ref
+                self._check_level(need.level, ref, d, ("needs", i, "level"))
+        rules = needs.rules
+        for group in ("min_roles", "max_roles"):
+            resolved = {}
+            for role, count in getattr(rules, group).items():
+                ref = self._reference(role, d.namespace, self.role_ids, "role", d.source, ("rules", group, role))
+                resolved[ref or role] = count
+            setattr(rules, group, resolved)
+        rules.exclude = [
+            self._reference(r, d.namespace, self.role_ids, "role", d.source, ("rules", "exclude", i)) or r
+            for i, r in enumerate(rules.exclude)
+        ]
+        for sector in rules.sector_share:
+            if sector not in self.library.sectors:
+                self.problems.append(
+                    d.source.problem(
+                        ("rules", "sector_share", sector),
+                        f"unknown sector '{sector}'",
+                        expected="one of " + ", ".join(sorted(self.library.sectors)),
+                    )
+                )
+        needs.id = qid
+        self.library.team_templates[qid] = needs
 
     def _resolve_progressions(self) -> None:
         by_pair: dict[tuple[str, str], tuple[ParsedFile, int]] = {}

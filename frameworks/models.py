@@ -263,10 +263,75 @@ class PassportFile(Model):
     qualifications: list[Reference] = Field(default_factory=list, description="Qualification ids held.")
 
 
+class TeamNeed(Model):
+    """Something the service must be able to do, at a level, by enough people."""
+
+    competency: Reference | None = Field(default=None, description="A competency id, if the need is one.")
+    text: Text | None = Field(default=None, description="The need in your own words, matched to competencies.")
+    level: int = Field(ge=1, le=9, description="Career Framework level needed.")
+    cover: int = Field(default=1, ge=1, description="How many people must be able to do it (shifts, leave).")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> TeamNeed:
+        if (self.competency is None) == (self.text is None):
+            raise ValueError("give either 'competency' (an id) or 'text' (your own words), not both or neither")
+        return self
+
+
+class SectorShare(Model):
+    min: float = Field(default=0.0, ge=0, le=1)
+    max: float = Field(default=1.0, ge=0, le=1)
+
+
+class TeamRules(Model):
+    """Rules a team must keep, besides covering every need."""
+
+    min_roles: dict[Reference, int] = Field(default_factory=dict, description="Roles that must be present.")
+    max_roles: dict[Reference, int] = Field(default_factory=dict, description="Caps on roles.")
+    exclude: list[Reference] = Field(default_factory=list, description="Roles not to use.")
+    max_headcount: int | None = Field(default=None, ge=1)
+    budget: float | None = Field(default=None, gt=0, description="Yearly pay budget (GBP).")
+    sector_share: dict[LocalId, SectorShare] = Field(
+        default_factory=dict, description="Share of the headcount per sector, e.g. social_care: {min: 0.3}."
+    )
+
+
+class NeedsFile(NamespacedFile):
+    """`kind: needs`: what an integrated team must be able to do (bundled ones are team templates)."""
+
+    kind: Literal["needs"]
+    id: LocalId
+    title: Text
+    description: str | None = None
+    population: int | None = Field(default=None, ge=1, description="People the team serves, if known.")
+    needs: list[TeamNeed] = Field(min_length=1)
+    rules: TeamRules = Field(default_factory=TeamRules)
+
+
+class TeamMember(Model):
+    role: str = Field(description="Role id, title or alias.")
+    count: int = Field(default=1, ge=1)
+    people: list[str] = Field(default_factory=list, description="Names, optional.")
+
+
+class TeamFile(Model):
+    """`kind: team`: an existing team to assess."""
+
+    kind: Literal["team"]
+    name: str | None = None
+    members: list[TeamMember] = Field(min_length=1)
+
+
 FILE_MODELS: dict[str, type[Model]] = {
     "framework": FrameworkFile,
     "roles": RolesFile,
     "qualifications": QualificationsFile,
     "progressions": ProgressionsFile,
+    "needs": NeedsFile,
 }
-SCHEMA_KINDS: dict[str, type[Model]] = {**FILE_MODELS, "role-csv": CsvRow, "passport": PassportFile}
+SCHEMA_KINDS: dict[str, type[Model]] = {
+    **FILE_MODELS,
+    "role-csv": CsvRow,
+    "passport": PassportFile,
+    "team": TeamFile,
+}

@@ -53,6 +53,24 @@ def parse_yaml_file(path: Path, shown: str, layer: int) -> ParsedFile:
     return ParsedFile(path, shown, layer, model, lines)
 
 
+def read_model_file(path: Path, model_cls: type[Model], kind: str) -> Model:
+    """Read one standalone YAML file (a passport, a needs or a team file) into its model, with every
+    problem located; `kind` may be left out of the file."""
+    from frameworks.errors import display_path
+
+    shown = display_path(path)
+    if not path.is_file():
+        raise LibraryError([Problem(shown, "no such file", expected=f"a {kind} YAML file")])
+    data, lines = load_yaml(path, shown)
+    if not isinstance(data, dict):
+        raise LibraryError([Problem(shown, f"not a {kind} file", line=1, expected=f"a mapping with kind: {kind}")])
+    data.setdefault("kind", kind)
+    try:
+        return model_cls.model_validate(data)
+    except ValidationError as err:
+        raise LibraryError([problem_from_error(shown, lines, e, model_cls) for e in err.errors()]) from None
+
+
 def _bad_kind(shown: str, kind: Any, line: int | None) -> Problem:
     kinds = ", ".join(FILE_MODELS)
     if kind is None:

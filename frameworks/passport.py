@@ -21,25 +21,18 @@ from pydantic import ValidationError
 from frameworks.csvform import is_competency_id
 from frameworks.errors import LibraryError, Problem, display_path
 from frameworks.models import PassportFile
-from frameworks.parse import problem_from_error
-from frameworks.yamlfile import load_yaml, read_text
+from frameworks.parse import read_model_file
+from frameworks.yamlfile import read_text
 
 
 def load_passport(path: Path) -> PassportFile:
     """The passport in a YAML or CSV file; raises LibraryError with located problems."""
-    shown = display_path(path)
-    if not path.is_file():
-        raise LibraryError([Problem(shown, "no such file", expected="a passport YAML or CSV file")])
     if path.suffix.lower() == ".csv":
+        shown = display_path(path)
+        if not path.is_file():
+            raise LibraryError([Problem(shown, "no such file", expected="a passport YAML or CSV file")])
         return _from_csv(path, shown)
-    data, lines = load_yaml(path, shown)
-    if not isinstance(data, dict):
-        raise LibraryError([Problem(shown, "not a passport", line=1, expected="a mapping with kind: passport")])
-    data.setdefault("kind", "passport")
-    try:
-        return PassportFile.model_validate(data)
-    except ValidationError as err:
-        raise LibraryError([problem_from_error(shown, lines, e, PassportFile) for e in err.errors()]) from None
+    return read_model_file(path, PassportFile, "passport")  # type: ignore[return-value]
 
 
 def _from_csv(path: Path, shown: str) -> PassportFile:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from frameworks.errors import LibraryError, Problem
 
-FILE_KINDS = ("framework", "roles", "qualifications", "progressions", "role-csv", "passport")
+FILE_KINDS = ("framework", "roles", "qualifications", "progressions", "needs", "role-csv", "passport", "team")
 BUNDLED_LIBRARY = Path(__file__).parent / "library"
 YAML_SUFFIXES = (".yaml", ".yml")
 LIBRARY_SUFFIXES = YAML_SUFFIXES + (".csv",)

@@ -30,6 +30,7 @@ def _sources(item) -> list[dict]:
 def build_graph(library: Library) -> nx.MultiDiGraph:
     """Build the graph: Framework <- Area <- Function <- Competency (PART_OF), and the typed links."""
     graph = nx.MultiDiGraph(
+        team_templates={qid: t.model_dump(by_alias=True) for qid, t in library.team_templates.items()},
         sectors=dict(library.sectors),
         files=list(library.files),
         notices=list(library.notices),

@@ -19,7 +19,7 @@ import networkx as nx
 
 from frameworks.sources import Layer
 
-GRAPH_FORMAT = 2  # bump when build_graph's output changes shape
+GRAPH_FORMAT = 3  # bump when build_graph's output changes shape
 KEEP_GRAPHS = 8
 
 

@@ -29,9 +29,9 @@ class Run:
     def __init__(self) -> None:
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, expect: int = 0):
+    def __call__(self, *args: str, expect: int | None = 0):
         result = self.runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
-        assert result.exit_code == expect, (
+        assert expect is None or result.exit_code == expect, (
             f"exit {result.exit_code}, expected {expect}\nstdout: {result.stdout}\nstderr: {result.stderr}"
         )
         return result

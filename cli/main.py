@@ -7,6 +7,7 @@ import click
 from cli.app import VERSION, App, PathwaysGroup
 from cli.graph_commands import graph_group
 from cli.import_commands import import_group
+from cli.jd_commands import jd
 from cli.library_commands import frameworks_group, roles_group, schema, validate
 from cli.overlap_commands import crosswalk, embed, overlap, overlap_matrix, similar, similar_roles
 from cli.routes_commands import routes
@@ -69,5 +70,6 @@ for command in (
     import_group,
     routes,
     team_group,
+    jd,
 ):
     cli.add_command(command)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import networkx as nx
 
-FUZZY_ACCEPT = 88  # WRatio score a near miss needs to be taken without asking
+FUZZY_ACCEPT = 88  # token-sort similarity a near miss needs to be taken without asking
 FUZZY_MARGIN = 4  # ...and how far it must lead the next different node
 
 
@@ -71,7 +71,7 @@ def find(graph: nx.MultiDiGraph, kind: str, name: str) -> Match:
     from rapidfuzz import fuzz, process, utils  # only a near miss pays for fuzzy matching
 
     scored = process.extract(
-        name, [t for t, _, _ in names], scorer=fuzz.WRatio, processor=utils.default_process, limit=40
+        name, [t for t, _, _ in names], scorer=fuzz.token_sort_ratio, processor=utils.default_process, limit=40
     )
     best: dict[str, tuple[float, str]] = {}
     for text, score, index in scored:

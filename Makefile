@@ -22,6 +22,8 @@ demo: setup
 	$(BIN)/pathways overlap "healthcare assistant" "care worker" --format table
 	$(BIN)/pathways similar-roles "care worker" --top 5 --format table
 	$(BIN)/pathways routes "healthcare assistant" --format table
+	$(BIN)/pathways team design integrated-neighbourhood-team --format table
+	$(BIN)/pathways jd --blend "care worker" "healthcare assistant" --title "Holistic care worker" --format md
 
 test: setup
 	$(BIN)/ruff check .

@@ -169,3 +169,26 @@ def test_bad_needs_file_is_a_located_error(run, tmp_path: Path) -> None:
     bad.write_text("kind: needs\nid: x\ntitle: X\nneeds:\n  - {competency: c.wash, level: 12}\n")
     result = run(*LADDER, "team", "design", bad, expect=2)
     assert "bad.yaml:5" in result.stderr and "level" in result.stderr
+
+
+def test_every_bundled_template_solves_and_covers_every_need(run) -> None:
+    templates = json.loads(run("team", "templates", "--format", "json").stdout)
+    assert len(templates) >= 5
+    assert all(t["source"] for t in templates)
+    for template in templates:
+        team = json.loads(run("team", "design", template["id"], "--format", "json").stdout)
+        assert team["status"] == "optimal" and team["headcount"] > 0
+        assert all(row["provided"] >= row["need"]["cover"] for row in team["coverage"]), template["id"]
+        rules = team["rules"]
+        if rules.get("max_headcount"):
+            assert team["headcount"] <= rules["max_headcount"]
+        if rules.get("budget"):
+            assert team["cost"] <= rules["budget"]
+
+
+def test_integrated_neighbourhood_team_reads_as_sensible(run) -> None:
+    team = json.loads(run("team", "design", "integrated-neighbourhood-team", "--format", "json").stdout)
+    roles = {m["role"] for m in team["team"]}
+    assert "hsc:registered-nurse-adult" in roles or "hsc:district-nurse" in roles
+    assert team["headcount"] <= 12  # Buurtzorg: teams of no more than 12
+    assert team["alternatives"] and team["alternatives"][0]["cost"] >= team["cost"]

@@ -11,6 +11,7 @@ import click
 from cli.output import FORMATS, View, default_format, render
 from frameworks.errors import LibraryError
 from graph.embeddings import ModelUnavailable
+from graph.errors import StoreError
 from graph.lookup import NotFound
 
 try:
@@ -31,12 +32,14 @@ class App:
         workspace: str | None,
         model: str | None = None,
         no_embeddings: bool = False,
+        backend: str = "local",
     ):
         self.library = [Path(p) for p in library]
         self.bundled = not no_bundled
         self.workspace = Path(workspace) if workspace else None
         self.model = model
         self.no_embeddings = no_embeddings
+        self.backend = backend
         self._graph = None
         self._matcher = None
 
@@ -48,11 +51,27 @@ class App:
         )
 
     def graph(self, rebuild: bool = False):
+        if self._graph is None and self.backend == "neo4j":
+            self._graph = self._shared_graph()
         if self._graph is None or rebuild:
             from graph.store import load_graph
 
             self._graph, _ = load_graph(self.layers(), self.workspace, rebuild=rebuild)
         return self._graph
+
+    def _shared_graph(self):
+        """The graph as the shared Neo4j database holds it (NEO4J_URI, NEO4J_USER, NEO4J_DATABASE,
+        NEO4J_PASSWORD, PATHWAYS_NEO4J_DIALECT), answered by the same engine as the local one."""
+        from graph.neo4j_store import pull, shared_store
+
+        store = shared_store(
+            os.environ.get("NEO4J_URI", "bolt://localhost:7687"),
+            os.environ.get("NEO4J_USER", "neo4j"),
+            os.environ.get("NEO4J_PASSWORD", ""),
+            os.environ.get("NEO4J_DATABASE"),
+            os.environ.get("PATHWAYS_NEO4J_DIALECT", "auto"),
+        )
+        return pull(store)
 
     def workspace_dir(self) -> Path:
         from graph.store import default_workspace
@@ -91,6 +110,9 @@ class PathwaysGroup(click.Group):
         except NotFound as err:
             click.echo(f"error: {err}", err=True)
             ctx.exit(2)
+        except StoreError as err:
+            click.echo(f"error: {err}", err=True)
+            ctx.exit(1)
         except ModelUnavailable as err:
             click.echo(f"error: {err} (use --no-embeddings for the lexical matcher)", err=True)
             ctx.exit(2)

@@ -9,6 +9,7 @@ from cli.graph_commands import graph_group
 from cli.import_commands import import_group
 from cli.jd_commands import jd
 from cli.library_commands import frameworks_group, roles_group, schema, validate
+from cli.neo4j_commands import neo4j_group
 from cli.overlap_commands import crosswalk, embed, overlap, overlap_matrix, similar, similar_roles
 from cli.routes_commands import routes
 from cli.team_commands import team_group
@@ -38,6 +39,14 @@ from cli.team_commands import team_group
     help="Sentence-transformers model (default all-MiniLM-L6-v2, shipped offline). A hub name may download.",
 )
 @click.option("--no-embeddings", is_flag=True, help="Match competencies by words (rapidfuzz) instead: weaker.")
+@click.option(
+    "--backend",
+    type=click.Choice(["local", "neo4j"]),
+    envvar="PATHWAYS_BACKEND",
+    default="local",
+    show_default=True,
+    help="Answer from the local graph or from the shared Neo4j graph (NEO4J_* settings).",
+)
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -46,13 +55,14 @@ def cli(
     workspace: str | None,
     model: str | None,
     no_embeddings: bool,
+    backend: str,
 ) -> None:
     """Skills matching and career pathways for UK health and social care.
 
     The bundled library holds UK frameworks, role profiles, qualifications and known progression
     links; add your own with --library or PATHWAYS_LIBRARY (paths separated by ':').
     """
-    ctx.obj = App(library, no_bundled, workspace, model, no_embeddings)
+    ctx.obj = App(library, no_bundled, workspace, model, no_embeddings, backend)
 
 
 for command in (
@@ -71,5 +81,6 @@ for command in (
     routes,
     team_group,
     jd,
+    neo4j_group,
 ):
     cli.add_command(command)

@@ -64,6 +64,8 @@ def role_record(graph: nx.MultiDiGraph, node: str) -> dict:
         if k == "PROGRESSES_TO"
     ]
     requirements.sort(key=lambda r: (not r["essential"], -r["level"], r["competency"]))
+    for group in qualifications.values():
+        group.sort(key=lambda q: q["id"])
     record.update(
         {
             "summary": d["summary"],

@@ -141,6 +141,19 @@ def emit(view: View, fmt: str | None, output: str | None = None) -> None:
         click.echo(text, nl=False)
 
 
+def check_sector(app: App, sector: str | None, option: str = "--sector") -> None:
+    """A sector the library knows, or a usage error that suggests the nearest."""
+    sectors = app.graph().graph["sectors"]
+    if sector is not None and sector not in sectors:
+        from rapidfuzz import process
+
+        near = process.extractOne(sector, list(sectors))
+        hint = f" Did you mean '{near[0]}'?" if near and near[1] >= 60 else ""
+        raise click.BadParameter(
+            f"unknown sector '{sector}'; known: {', '.join(sorted(sectors))}.{hint}", param_hint=option
+        )
+
+
 def resolve(app: App, kind: str, name: str) -> str:
     """The node for a name the user typed; says so on stderr when a near miss was taken."""
     from graph.lookup import find

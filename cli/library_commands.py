@@ -6,7 +6,7 @@ import json
 
 import click
 
-from cli.app import App, emit, format_option, resolve
+from cli.app import App, check_sector, emit, format_option, resolve
 from cli.output import Table, View, default_format
 from frameworks.errors import LibraryError
 from frameworks.levels import AFC_BANDS
@@ -130,18 +130,6 @@ def roles_group() -> None:
     """Role profiles: list, show and search them."""
 
 
-def _check_sector(app: App, sector: str | None) -> None:
-    sectors = app.graph().graph["sectors"]
-    if sector and sector not in sectors:
-        from rapidfuzz import process
-
-        near = process.extractOne(sector, list(sectors))
-        hint = f" Did you mean '{near[0]}'?" if near and near[1] >= 60 else ""
-        raise click.BadParameter(
-            f"unknown sector '{sector}'; known: {', '.join(sorted(sectors))}.{hint}", param_hint="--sector"
-        )
-
-
 @roles_group.command("list")
 @click.option("--sector", help="health, social_care, public_health or a sector your library declares.")
 @click.option(
@@ -156,7 +144,7 @@ def roles_list(app: App, sector: str | None, band: str | None, level: int | None
     """List roles, filtered by sector, band and level."""
     from graph.queries import list_roles
 
-    _check_sector(app, sector)
+    check_sector(app, sector)
     rows = list_roles(app.graph(), sector=sector, band=band, level=level)
     emit(View(rows, tables=[Table(ROLE_COLUMNS, rows)]), fmt)
 

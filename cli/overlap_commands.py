@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.app import App, emit, format_option, resolve
+from cli.app import App, check_sector, emit, format_option, resolve
 from cli.output import Table, View
 
 EVIDENCE_COLUMNS = [
@@ -164,12 +164,6 @@ def overlap(app: App, role_a: str, role_b: str, fmt: str | None) -> None:
     emit(View(result, f"Overlap: {a['title']} and {b['title']}", fields, tables), fmt)
 
 
-def _check_sector(app: App, sector: str | None, option: str) -> None:
-    sectors = app.graph().graph["sectors"]
-    if sector is not None and sector not in sectors:
-        raise click.BadParameter(f"unknown sector '{sector}'; known: {', '.join(sorted(sectors))}", param_hint=option)
-
-
 @click.command("similar-roles")
 @click.argument("role")
 @click.option("--sector", help="Only roles of this sector.")
@@ -180,7 +174,7 @@ def similar_roles(app: App, role: str, sector: str | None, top: int, fmt: str | 
     """Roles ranked by overlap with ROLE, with the competencies that match best."""
     from graph.role_ranking import similar_roles as rank
 
-    _check_sector(app, sector, "--sector")
+    check_sector(app, sector, "--sector")
     graph = app.graph()
     data = graph.nodes[resolve(app, "Role", role)]
     rows = rank(graph, app.matcher(), data["id"], sector, top)
@@ -224,8 +218,8 @@ def overlap_matrix(app: App, sector: str | None, versus: str | None, output: str
     from graph.role_ranking import role_ids
     from graph.store import atomic_write_bytes
 
-    _check_sector(app, sector, "--sector")
-    _check_sector(app, versus, "--vs")
+    check_sector(app, sector, "--sector")
+    check_sector(app, versus, "--vs")
     graph = app.graph()
     rows, columns = role_ids(graph, sector), role_ids(graph, versus or sector)
     if not rows or not columns:

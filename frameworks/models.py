@@ -239,18 +239,23 @@ class CsvRow(Model):
     band: Band | None = None
 
 
-class HeldCompetency(Model):
-    """One thing a person can do: a competency id, or their own words for it."""
+class IdOrText(Model):
+    """A competency given either by id or in someone's own words (matched to the library), never both."""
 
     competency: Reference | None = Field(default=None, description="A competency id, if known.")
-    text: Text | None = Field(default=None, description="The person's own words, matched to the library.")
-    level: int = Field(ge=1, le=9, description="Career Framework level at which they do it.")
+    text: Text | None = Field(default=None, description="Own words, matched to the library's competencies.")
 
     @model_validator(mode="after")
-    def _one_of(self) -> HeldCompetency:
+    def _one_of(self) -> IdOrText:
         if (self.competency is None) == (self.text is None):
             raise ValueError("give either 'competency' (an id) or 'text' (your own words), not both or neither")
         return self
+
+
+class HeldCompetency(IdOrText):
+    """One thing a person can do."""
+
+    level: int = Field(ge=1, le=9, description="Career Framework level at which they do it.")
 
 
 class PassportFile(Model):
@@ -263,19 +268,11 @@ class PassportFile(Model):
     qualifications: list[Reference] = Field(default_factory=list, description="Qualification ids held.")
 
 
-class TeamNeed(Model):
+class TeamNeed(IdOrText):
     """Something the service must be able to do, at a level, by enough people."""
 
-    competency: Reference | None = Field(default=None, description="A competency id, if the need is one.")
-    text: Text | None = Field(default=None, description="The need in your own words, matched to competencies.")
     level: int = Field(ge=1, le=9, description="Career Framework level needed.")
     cover: int = Field(default=1, ge=1, description="How many people must be able to do it (shifts, leave).")
-
-    @model_validator(mode="after")
-    def _one_of(self) -> TeamNeed:
-        if (self.competency is None) == (self.text is None):
-            raise ValueError("give either 'competency' (an id) or 'text' (your own words), not both or neither")
-        return self
 
 
 class SectorShare(Model):

@@ -12,6 +12,25 @@ from cli.app import App, resolve
 from frameworks.levels import AFC_BANDS, level_for_band
 
 
+def _progression(graph, matcher, role: str) -> list[dict]:
+    """Where the postholder can go next, from the routes engine: the best few destinations."""
+    from pathways.routes import RoutePlanner, start_from_role
+
+    start = start_from_role(graph, role)
+    cap = min(9, start.level + 2)
+    found = RoutePlanner(graph, matcher).routes(start, cap=cap, max_steps=2, top=5)
+    return [
+        {
+            "role": r.roles[-1],
+            "title": r.steps[-1]["to_title"],
+            "months": round(r.months, 1),
+            "via": [t["title"] for s in r.steps for t in s["training"] if t["kind"] != "short_course"],
+            "known": all(s["kind"] == "known" for s in r.steps),
+        }
+        for r in found
+    ]
+
+
 @click.command("jd")
 @click.argument("roles", nargs=-1, required=True, metavar="ROLE [ROLE...]")
 @click.option("--blend", is_flag=True, help="Blend the ROLEs into one new role (needs --title).")
@@ -57,7 +76,7 @@ def jd(
         for conflict in document["blend"]["conflicts"]:
             click.echo(f"note: check: {conflict}", err=True)
     else:
-        document = job_description(graph, ids[0])
+        document = job_description(graph, ids[0], _progression(graph, app.matcher(), ids[0]))
     if fmt == "json":
         data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     elif fmt == "docx":

@@ -61,6 +61,7 @@ def neo4j_group() -> None:
 @click.pass_obj
 def push(app: App, uri: str, user: str, database: str | None, dialect: str, wipe: bool, fmt: str | None) -> None:
     """Push the graph (idempotent: a second push changes nothing), then verify counts per type."""
+    from rich.console import Console
     from rich.progress import Progress
 
     from graph.crosswalk import competencies
@@ -76,7 +77,7 @@ def push(app: App, uri: str, user: str, database: str | None, dialect: str, wipe
         matrix = matcher.vectors([competency_text(d) for d in comps])
         vectors = {d["id"]: [float(x) for x in row] for d, row in zip(comps, matrix, strict=True)}
     store = open_store(uri, user, database, dialect)
-    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+    with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("pushing", total=None)
         notices = run_push(
             graph, store, vectors, wipe, lambda done, total: progress.update(task, completed=done, total=total)

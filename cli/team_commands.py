@@ -65,6 +65,10 @@ def _needs_doc(app: App, needs: str) -> dict:
     )
 
 
+def _competency(app: App, name: str) -> str:
+    return app.graph().nodes[resolve(app, "Competency", name)]["id"]
+
+
 def _role(app: App, name: str) -> str:
     return app.graph().nodes[resolve(app, "Role", name)]["id"]
 
@@ -205,10 +209,25 @@ def assess(app: App, team: str, needs: str, fmt: str | None) -> None:
     from pathways.teams import assess as run
 
     doc = _needs_doc(app, needs)
-    members = [
-        {"role": _role(app, m.role), "count": m.count, "people": m.people}
-        for m in read_model_file(Path(team), TeamFile, "team").members
-    ]
+    members = []
+    for m in read_model_file(Path(team), TeamFile, "team").members:
+        people = [
+            p
+            if isinstance(p, str)
+            else {
+                "name": p.name,
+                "competencies": [
+                    {
+                        "competency": _competency(app, c.competency) if c.competency else None,
+                        "text": c.text,
+                        "level": c.level,
+                    }
+                    for c in p.competencies
+                ],
+            }
+            for p in m.people
+        ]
+        members.append({"role": _role(app, m.role), "count": m.count, "people": people})
     result = run(app.graph(), app.matcher(), members, doc)
     rows = [
         {

@@ -305,10 +305,19 @@ class NeedsFile(NamespacedFile):
     rules: TeamRules = Field(default_factory=TeamRules)
 
 
+class TeamPerson(Model):
+    """A named team member and what they can do beyond their role (their skills passport)."""
+
+    name: Text
+    competencies: list[HeldCompetency] = Field(default_factory=list)
+
+
 class TeamMember(Model):
     role: str = Field(description="Role id, title or alias.")
     count: int = Field(default=1, ge=1)
-    people: list[str] = Field(default_factory=list, description="Names, optional.")
+    people: list[Text | TeamPerson] = Field(
+        default_factory=list, description="Names, or {name, competencies} for people with extra skills."
+    )
 
 
 class TeamFile(Model):

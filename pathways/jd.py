@@ -80,7 +80,8 @@ def _sources(graph: nx.MultiDiGraph, requirements: list[dict], extra: list[dict]
 
 
 def job_description(graph: nx.MultiDiGraph, role: str, progression: list[dict] | None = None) -> dict:
-    """The job description of a role: purpose, duties, person specification, training and progression."""
+    """The job description of a role: purpose, duties, person specification, training and progression
+    (`progression`: routes from the routes engine; without it, the role's known progression links)."""
     record = role_record(graph, node_id("Role", role))
     experience = [f"Experience as a {m['title'].lower()} or in a similar role" for m in record["progresses_from"]][:2]
     if record["level"] >= 3 and not experience:

@@ -431,21 +431,31 @@ def design(
 def assess(graph: nx.MultiDiGraph, matcher: Matcher, members: list[dict], needs_doc: dict) -> dict:
     """How an existing team covers the needs: gaps, single points of failure, duplication, and the
     cheapest training that closes each gap."""
-    pool = []
+    pool, expanded = [], []
     for m in members:
         data = graph.nodes[node_id("Role", m["role"])]
         cost, basis = role_cost(data)
-        pool.append(
-            Candidate(
-                m["role"],
-                data["title"],
-                data["sector"],
-                data["level"],
-                cost or 0.0,
-                basis,
-                role_needs(graph, node_id("Role", m["role"])),
+        base = role_needs(graph, node_id("Role", m["role"]))
+        skilled = [p for p in m.get("people", []) if isinstance(p, dict)]
+        names = [p for p in m.get("people", []) if isinstance(p, str)]
+        if m["count"] > len(skilled):  # members known only by their role
+            pool.append(Candidate(m["role"], data["title"], data["sector"], data["level"], cost or 0.0, basis, base))
+            expanded.append({"role": m["role"], "count": m["count"] - len(skilled), "people": names})
+        for person in skilled:  # a named person: the role's requirements plus their own passport
+            extra = resolve_needs(graph, matcher, [{**c, "cover": 1} for c in person["competencies"]])
+            pool.append(
+                Candidate(
+                    m["role"],
+                    data["title"],
+                    data["sector"],
+                    data["level"],
+                    cost or 0.0,
+                    basis,
+                    base + [n.need for n in extra],
+                )
             )
-        )
+            expanded.append({"role": m["role"], "count": 1, "people": [person["name"]]})
+    members = expanded
     needs = resolve_needs(graph, matcher, needs_doc["needs"])
     covers, how = coverage(pool, needs, matcher)
     counts = np.array([m["count"] for m in members])

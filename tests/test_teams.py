@@ -192,3 +192,18 @@ def test_integrated_neighbourhood_team_reads_as_sensible(run) -> None:
     assert "hsc:registered-nurse-adult" in roles or "hsc:district-nurse" in roles
     assert team["headcount"] <= 12  # Buurtzorg: teams of no more than 12
     assert team["alternatives"] and team["alternatives"][0]["cost"] >= team["cost"]
+
+
+def test_a_named_person_with_a_passport_covers_more_than_their_role(run, tmp_path: Path) -> None:
+    path = needs_file(tmp_path, [{"competency": "c.obs", "level": 3, "cover": 2}])
+    team = tmp_path / "team.yaml"
+    team.write_text(
+        "kind: team\nmembers:\n  - {role: senior, count: 1}\n"
+        "  - role: hca\n    count: 2\n    people:\n"
+        "      - {name: Priya, competencies: [{competency: c.obs, level: 3}]}\n      - Tom\n"
+    )
+    result = json.loads(run(*LADDER, "team", "assess", team, "--needs", path, "--format", "json").stdout)
+    (row,) = result["coverage"]
+    assert row["status"] == "ok" and row["provided"] == 2
+    assert ["Priya"] in [b["people"] for b in row["covered_by"]]
+    assert result["headcount"] == 3

@@ -13,22 +13,36 @@ from frameworks.levels import AFC_BANDS, level_for_band
 
 
 def _progression(graph, matcher, role: str) -> list[dict]:
-    """Where the postholder can go next, from the routes engine: the best few destinations."""
+    """Where the postholder can go next: the role's known progressions (sourced), then the routes
+    engine's best further destinations, up to two levels up."""
+    from graph.queries import role_record
     from pathways.routes import RoutePlanner, start_from_role
 
+    known = [
+        {
+            "role": p["role"],
+            "title": p["title"],
+            "months": p["months"],
+            "via": [graph.nodes[f"qualification:{q}"]["title"] for q in p["via"]],
+            "known": True,
+        }
+        for p in role_record(graph, f"role:{role}")["progresses_to"]
+    ]
     start = start_from_role(graph, role)
-    cap = min(9, start.level + 2)
-    found = RoutePlanner(graph, matcher).routes(start, cap=cap, max_steps=2, top=5)
-    return [
+    found = RoutePlanner(graph, matcher).routes(start, cap=min(9, start.level + 2), max_steps=2, top=8)
+    listed = {p["role"] for p in known}
+    further = [
         {
             "role": r.roles[-1],
             "title": r.steps[-1]["to_title"],
             "months": round(r.months, 1),
             "via": [t["title"] for s in r.steps for t in s["training"] if t["kind"] != "short_course"],
-            "known": all(s["kind"] == "known" for s in r.steps),
+            "known": False,
         }
         for r in found
+        if r.roles[-1] not in listed
     ]
+    return known + further[:3]
 
 
 @click.command("jd")

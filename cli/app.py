@@ -22,6 +22,15 @@ except Exception:  # running from a source tree without an install
     VERSION = "0+unknown"
 
 
+def neo4j_password() -> str:
+    """NEO4J_PASSWORD, or a hidden prompt on a terminal; never an argument, never printed."""
+    if "NEO4J_PASSWORD" in os.environ:
+        return os.environ["NEO4J_PASSWORD"]
+    if not sys.stdin.isatty():
+        raise click.UsageError("set NEO4J_PASSWORD (no terminal to ask for the password on)")
+    return click.prompt("Neo4j password", hide_input=True)
+
+
 class App:
     """What every command needs: where the library comes from, and the graph built from it."""
 
@@ -67,7 +76,7 @@ class App:
         store = shared_store(
             os.environ.get("NEO4J_URI", "bolt://localhost:7687"),
             os.environ.get("NEO4J_USER", "neo4j"),
-            os.environ.get("NEO4J_PASSWORD", ""),
+            neo4j_password(),
             os.environ.get("NEO4J_DATABASE"),
             os.environ.get("PATHWAYS_NEO4J_DIALECT", "auto"),
         )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 
-from cli.app import App, emit, format_option
+from cli.app import App, emit, format_option, neo4j_password
 from cli.output import Table, View
 
 DEFAULT_URI = "bolt://localhost:7687"
@@ -34,19 +33,10 @@ def connection_options(command):
     return command
 
 
-def password() -> str:
-    """NEO4J_PASSWORD, or a hidden prompt on a terminal; never an argument, never printed."""
-    if "NEO4J_PASSWORD" in os.environ:
-        return os.environ["NEO4J_PASSWORD"]
-    if not sys.stdin.isatty():
-        raise click.UsageError("set NEO4J_PASSWORD (no terminal to ask for the password on)")
-    return click.prompt("Neo4j password", hide_input=True)
-
-
 def open_store(uri: str, user: str, database: str | None, dialect: str):
     from graph.neo4j_store import shared_store
 
-    return shared_store(uri, user, password(), database, dialect)
+    return shared_store(uri, user, neo4j_password(), database, dialect)
 
 
 @click.group("neo4j")

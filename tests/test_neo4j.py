@@ -59,6 +59,7 @@ class BoltServer:
                 if s.connect_ex(("127.0.0.1", self.bolt)) == 0:
                     return self
             time.sleep(0.1)
+        self.stop()
         raise RuntimeError("the Bolt test server did not start")
 
     def stop(self) -> None:

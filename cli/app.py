@@ -130,6 +130,10 @@ class PathwaysGroup(click.Group):
             ctx.exit(0)
 
 
+top_option = click.option(
+    "--top", type=click.IntRange(1, 1000), default=10, show_default=True, help="How many results to show."
+)
+
 format_option = click.option(
     "--format",
     "fmt",

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from cli.app import App, check_sector, emit, format_option, resolve
+from cli.app import App, check_sector, emit, format_option, resolve, top_option
 from cli.output import Table, View, default_format
 from frameworks.errors import LibraryError
 from frameworks.levels import AFC_BANDS
@@ -200,7 +200,7 @@ def _pay_text(pay: dict | None) -> str:
 
 @roles_group.command("search")
 @click.argument("text")
-@click.option("--top", type=click.IntRange(1, 500), default=10, show_default=True)
+@top_option
 @format_option
 @click.pass_obj
 def roles_search(app: App, text: str, top: int, fmt: str | None) -> None:

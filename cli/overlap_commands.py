@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.app import App, check_sector, emit, format_option, resolve
+from cli.app import App, check_sector, emit, format_option, resolve, top_option
 from cli.output import Table, View
 
 EVIDENCE_COLUMNS = [
@@ -43,7 +43,7 @@ def _framework_id(app: App, name: str | None) -> str | None:
 @click.command()
 @click.argument("query")
 @click.option("--framework", help="Only competencies of this framework (id or name).")
-@click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True)
+@top_option
 @format_option
 @click.pass_obj
 def similar(app: App, query: str, framework: str | None, top: int, fmt: str | None) -> None:
@@ -167,7 +167,7 @@ def overlap(app: App, role_a: str, role_b: str, fmt: str | None) -> None:
 @click.command("similar-roles")
 @click.argument("role")
 @click.option("--sector", help="Only roles of this sector.")
-@click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True)
+@top_option
 @format_option
 @click.pass_obj
 def similar_roles(app: App, role: str, sector: str | None, top: int, fmt: str | None) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cli.app import App, emit, format_option, resolve
+from cli.app import App, emit, format_option, resolve, top_option
 from cli.output import Table, View
 from frameworks.levels import AFC_BANDS
 
@@ -22,7 +22,7 @@ DEFAULT_CAP = 4  # Bands 1-4 first
 @click.option(
     "--sector", type=click.Choice(SECTORS), default="any", show_default=True, help="Sector of the destinations."
 )
-@click.option("--top", type=click.IntRange(1, 100), default=10, show_default=True)
+@top_option
 @click.option("--max-steps", type=click.IntRange(1, 5), default=3, show_default=True)
 @click.option(
     "--have",

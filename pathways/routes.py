@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from graph.build import node_id
+from graph.matching import competency_text
 from graph.overlap import Need, directional, role_needs, similarity_between
 from graph.overlap_matrix import RequirementTable, SimilaritySource, coverage_from_holdings, coverage_of_one
 from graph.queries import role_summary
@@ -103,7 +104,7 @@ def start_from_passport(graph: nx.MultiDiGraph, matcher: Matcher, passport, role
     for i, held in enumerate(passport.competencies):
         if held.competency:
             data = graph.nodes[node_id("Competency", held.competency)]
-            need = Need(data["id"], data["label"], _text(data), held.level, data.get("scale_max", 9), True)
+            need = Need(data["id"], data["label"], competency_text(data), held.level, data.get("scale_max", 9), True)
         else:
             need = Need(f"passport:{i + 1}", held.text, held.text, held.level, 9, True)
             (anchor,) = matcher.anchor_of([need.competency], [need.text])
@@ -123,12 +124,6 @@ def start_from_passport(graph: nx.MultiDiGraph, matcher: Matcher, passport, role
     return Start(
         "passport", title, level, base.sector if base else None, role, list(needs.values()), quals, resolutions
     )
-
-
-def _text(data: dict) -> str:
-    from graph.matching import competency_text
-
-    return competency_text(data)
 
 
 def _required_qualifications(graph: nx.MultiDiGraph, role: str) -> list[str]:
@@ -247,7 +242,7 @@ class RoutePlanner:
             for cid, depth in self.quals[qual["id"]]["develops"].items():
                 data = self.graph.nodes[node_id("Competency", cid)]
                 scale = data.get("scale_max", 9)
-                gained.append(Need(cid, data["label"], _text(data), round(depth * scale), scale, True))
+                gained.append(Need(cid, data["label"], competency_text(data), round(depth * scale), scale, True))
         for need in gained:
             if need.competency not in held or held[need.competency].depth < need.depth:
                 held[need.competency] = need

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import process
 
-from frameworks.csvform import parse_csv_file
+from frameworks.csvform import csv_report
 from frameworks.errors import LibraryError, Problem, display_path
+from frameworks.levels import level_for_band
 from frameworks.models import (
     CORE_SECTORS,
     Competency,
@@ -26,7 +27,7 @@ from frameworks.models import (
     Role,
     RolesFile,
 )
-from frameworks.parse import ParsedFile, parse_yaml_file
+from frameworks.parse import FileReport, ParsedFile, yaml_report
 from frameworks.sources import BUNDLED_LIBRARY, Layer
 
 
@@ -63,17 +64,20 @@ def load_library(layers: Sequence[Layer]) -> Library:
     """Read and resolve every file of every layer; raises LibraryError listing all problems."""
     parsed: list[ParsedFile] = []
     problems: list[Problem] = []
+    broken: dict[str, set[str]] = {}
     for index, layer in enumerate(layers):
         for path in layer.files:
             shown = display_path(path) if layer.name != "bundled" else f"<bundled>/{path.relative_to(BUNDLED_LIBRARY)}"
             try:
-                if path.suffix.lower() == ".csv":
-                    parsed.extend(parse_csv_file(path, shown, index))
-                else:
-                    parsed.append(parse_yaml_file(path, shown, index))
+                report: FileReport = (csv_report if path.suffix.lower() == ".csv" else yaml_report)(path, shown, index)
             except LibraryError as err:
                 problems.extend(err.problems)
-    library = _Resolver(parsed, [layer.name for layer in layers]).resolve(problems)
+                continue
+            parsed.extend(report.parsed)
+            problems.extend(report.problems)
+            for space, ids in report.broken.items():
+                broken.setdefault(space, set()).update(ids)
+    library = _Resolver(parsed, [layer.name for layer in layers], broken).resolve(problems)
     if problems:
         raise LibraryError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
     return library
@@ -90,11 +94,13 @@ class _Definition:
 class _Resolver:
     """Registers every definition, applies overrides, then checks and qualifies every reference."""
 
-    def __init__(self, parsed: list[ParsedFile], layer_names: list[str]):
+    def __init__(self, parsed: list[ParsedFile], layer_names: list[str], broken: dict[str, set[str]] | None = None):
         self.parsed = parsed
+        self.broken = broken or {}  # ids defined by items that failed their own checks, per id space
         self.layer_names = layer_names
         self.library = Library(files=sorted({p.shown for p in parsed}))
         self.qualification_definitions: dict[str, _Definition] = {}
+        self.link_lines: dict[tuple[str, str], str] = {}
 
     def resolve(self, problems: list[Problem]) -> Library:
         self.problems = problems
@@ -116,6 +122,7 @@ class _Resolver:
             self._resolve_qualification(qid, d)
         self._check_prerequisite_cycles()
         self._resolve_progressions()
+        self._check_progression_directions()
         for qid, d in self._register(NeedsFile, lambda m: [((), m, m.id)]).items():
             self._resolve_needs(qid, d)
         return self.library
@@ -189,6 +196,9 @@ class _Resolver:
                 source.problem(loc, f"{what} '{ref}' is ambiguous", expected="one of " + ", ".join(candidates))
             )
             return None
+        broken = self.broken.get(what, set())
+        if ref in broken or (":" not in ref and any(b.split(":", 1)[1] == ref for b in broken)):
+            return None  # defined, but failed its own checks: that problem is already reported
         near = [m[0] for m in process.extract(ref, list(known), limit=3, score_cutoff=60)]
         hint = "; did you mean " + " or ".join(f"'{n}'" for n in near) + "?" if near else ""
         self.problems.append(
@@ -231,6 +241,12 @@ class _Resolver:
         role.id = qid
         if not role.source:
             self.library.warnings.append(f"{d.source.shown}: role {qid} names no source")
+        if role.band is not None and abs(level_for_band(role.band) - role.level) > 1:
+            self.library.warnings.append(
+                f"{d.source.shown}:{d.source.line(*d.loc, 'band')}: role {qid} is band {role.band} but level"
+                f" {role.level}; band {role.band} usually sits at level {level_for_band(role.band)} (one level"
+                " either way is normal, see README 'Bands and levels')"
+            )
         self.library.roles[qid] = role
 
     def _check_level(self, level: int, competency: str, d: _Definition, loc: tuple) -> None:
@@ -265,30 +281,16 @@ class _Resolver:
     def _check_prerequisite_cycles(self) -> None:
         """Prerequisites must not loop: a course cannot require itself, however indirectly."""
         quals = self.library.qualifications
-        state: dict[str, int] = {}
-
-        def visit(qid: str, trail: list[str]) -> None:
-            state[qid] = 1
-            for nxt in quals[qid].prerequisites:
-                if nxt not in quals:
-                    continue
-                if state.get(nxt) == 1:
-                    cycle = trail[trail.index(nxt) :] + [nxt] if nxt in trail else [qid, nxt]
-                    d = self.qualification_definitions[qid]
-                    self.problems.append(
-                        d.source.problem(
-                            d.loc + ("prerequisites",),
-                            "prerequisites form a cycle: " + " -> ".join(cycle),
-                            expected="prerequisites that never lead back to the same qualification",
-                        )
-                    )
-                elif nxt not in state:
-                    visit(nxt, trail + [nxt])
-            state[qid] = 2
-
-        for qid in sorted(quals):
-            if qid not in state:
-                visit(qid, [qid])
+        edges = {qid: [p for p in q.prerequisites if p in quals] for qid, q in quals.items()}
+        for qid, cycle in find_cycles(edges):
+            d = self.qualification_definitions[qid]
+            self.problems.append(
+                d.source.problem(
+                    d.loc + ("prerequisites",),
+                    "prerequisites form a cycle: " + " -> ".join(cycle),
+                    expected="prerequisites that never lead back to the same qualification",
+                )
+            )
 
     def _resolve_needs(self, qid: str, d: _Definition) -> None:
         """A team template: competency needs and the roles its rules name must exist."""
@@ -367,3 +369,49 @@ class _Resolver:
                 self.library.progressions = [
                     x for x in self.library.progressions if (x.from_role, x.to_role) != pair
                 ] + [link]
+                self.link_lines[pair] = f"{p.shown}:{p.line(*loc)}"
+
+    def _check_progression_directions(self) -> None:
+        """Warn about links that go down a level and links that lead round in a circle (other than a
+        two-way sideways move): both are allowed, a move into another sector may start lower, but both
+        are usually a slip."""
+        roles = self.library.roles
+        edges: dict[str, list[str]] = {}
+        for link in self.library.progressions:
+            start, end = roles[link.from_role], roles[link.to_role]
+            where = self.link_lines[(link.from_role, link.to_role)]
+            edges.setdefault(link.from_role, []).append(link.to_role)
+            if end.level < start.level:
+                self.library.warnings.append(
+                    f"{where}: progression {link.from_role} -> {link.to_role} goes down from level {start.level}"
+                    f" to level {end.level}"
+                )
+        for node, cycle in find_cycles(edges):
+            if len(cycle) == 3 and roles[cycle[0]].level == roles[cycle[1]].level:
+                continue  # a two-way move between roles at the same level is a normal sideways move
+            where = self.link_lines[(node, cycle[-1])]
+            self.library.warnings.append(f"{where}: progressions lead round in a circle: " + " -> ".join(cycle))
+
+
+def find_cycles(edges: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+    """Every back edge of a depth-first walk, as (node it leaves, cycle it closes); iterative, so a
+    chain of thousands of links cannot exhaust the stack. Nodes missing from `edges` have no links."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    found: list[tuple[str, list[str]]] = []
+    for root in sorted(edges):
+        if root in state:
+            continue
+        state[root] = 1
+        path, pending = [root], [iter(edges.get(root, ()))]
+        while pending:
+            nxt = next(pending[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                pending.pop()
+            elif state.get(nxt) == 1:
+                found.append((path[-1], path[path.index(nxt) :] + [nxt]))
+            elif nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                pending.append(iter(edges.get(nxt, ())))
+    return found

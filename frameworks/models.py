@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from frameworks.levels import AFC_BANDS
 
@@ -21,6 +30,17 @@ CORE_SECTORS = {
     "public_health": "Public health and community wellbeing",
 }
 
+PAY_LIMITS = {"year": 10_000_000, "month": 1_000_000, "week": 200_000, "hour": 10_000}  # GBP, generous
+MAX_MONTHS = 600  # fifty years: anything longer is a typo
+
+
+def _one_line(value: str) -> str:
+    """Titles, labels and names are shown in tables and headings: a line break would garble them."""
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be one line of text (no line breaks)")
+    return value
+
+
 LocalId = Annotated[
     str,
     StringConstraints(pattern=LOCAL_ID, max_length=120),
@@ -31,7 +51,7 @@ Reference = Annotated[
     StringConstraints(pattern=REFERENCE, max_length=200),
     Field(description="An id, optionally qualified as 'namespace:id'."),
 ]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_one_line)]
 Band = Annotated[
     Literal[AFC_BANDS],  # type: ignore[valid-type]
     WithJsonSchema(
@@ -46,7 +66,7 @@ Band = Annotated[
 class Model(BaseModel):
     """Base for every file model: unknown keys are errors, so a typo never passes silently."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)  # no inf/nan numbers
 
 
 class Source(Model):
@@ -155,6 +175,10 @@ class Pay(Model):
     def _ordered(self) -> Pay:
         if self.min > self.max:
             raise ValueError(f"pay min {self.min} is above max {self.max}")
+        limit = PAY_LIMITS[self.period]
+        if self.max > limit:
+            amount = f"{self.max:,.0f}" if self.max < 1e12 else f"{self.max:.3g}"
+            raise ValueError(f"pay {amount} a {self.period} is above the limit of {limit:,} a {self.period}")
         return self
 
 
@@ -200,7 +224,7 @@ class Qualification(Sourced):
     kind: Literal["certificate", "diploma", "apprenticeship", "degree", "short_course"]
     code: str | None = Field(default=None, description="Standard or qualification number, e.g. ST0216.")
     rqf_level: int = Field(ge=1, le=8, description="Regulated Qualifications Framework level.")
-    months: float = Field(gt=0, description="Typical duration in months.")
+    months: float = Field(gt=0, le=MAX_MONTHS, description="Typical duration in months.")
     prerequisites: list[Reference] = Field(default_factory=list)
     note: str | None = None
     develops: list[Develops] = Field(default_factory=list)
@@ -217,7 +241,7 @@ class Progression(Sourced):
     from_role: Reference = Field(alias="from")
     to_role: Reference = Field(alias="to")
     via: list[Reference] = Field(default_factory=list, description="Qualification ids.")
-    months: float = Field(ge=0, description="Typical time the move takes.")
+    months: float = Field(ge=0, le=MAX_MONTHS, description="Typical time the move takes.")
     note: str | None = None
 
 
@@ -279,18 +303,34 @@ class SectorShare(Model):
     min: float = Field(default=0.0, ge=0, le=1)
     max: float = Field(default=1.0, ge=0, le=1)
 
+    @model_validator(mode="after")
+    def _min_below_max(self) -> SectorShare:
+        if self.min > self.max:
+            raise ValueError(f"min {self.min:g} is above max {self.max:g}")
+        return self
+
+
+HeadCount = Annotated[int, Field(ge=0)]
+
 
 class TeamRules(Model):
-    """Rules a team must keep, besides covering every need."""
+    """Rules a team must keep, besides covering every need. Role names are checked against the library
+    when the file is used (pathways.teams), since only the library knows them."""
 
-    min_roles: dict[Reference, int] = Field(default_factory=dict, description="Roles that must be present.")
-    max_roles: dict[Reference, int] = Field(default_factory=dict, description="Caps on roles.")
+    min_roles: dict[Reference, HeadCount] = Field(default_factory=dict, description="Roles that must be present.")
+    max_roles: dict[Reference, HeadCount] = Field(default_factory=dict, description="Caps on roles.")
     exclude: list[Reference] = Field(default_factory=list, description="Roles not to use.")
     max_headcount: int | None = Field(default=None, ge=1)
     budget: float | None = Field(default=None, gt=0, description="Yearly pay budget (GBP).")
     sector_share: dict[LocalId, SectorShare] = Field(
         default_factory=dict, description="Share of the headcount per sector, e.g. social_care: {min: 0.3}."
     )
+
+    @model_validator(mode="after")
+    def _shares_fit(self) -> TeamRules:
+        if sum(share.min for share in self.sector_share.values()) > 1 + 1e-9:
+            raise ValueError("the sector_share minimums add up to more than the whole team")
+        return self
 
 
 class NeedsFile(NamespacedFile):
@@ -313,11 +353,27 @@ class TeamPerson(Model):
 
 
 class TeamMember(Model):
+    """Posts in one role. Fewer people named than `count` is fine: the rest are unnamed posts (not yet
+    named, or vacant but funded); more people named than `count` is an error."""
+
     role: str = Field(description="Role id, title or alias.")
-    count: int = Field(default=1, ge=1)
+    count: int = Field(default=1, ge=1, description="Posts in this role; default: as many as are named, or 1.")
     people: list[Text | TeamPerson] = Field(
         default_factory=list, description="Names, or {name, competencies} for people with extra skills."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _count_named(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "count" not in data and isinstance(data.get("people"), list) and data["people"]:
+            return {**data, "count": len(data["people"])}
+        return data
+
+    @model_validator(mode="after")
+    def _not_more_people_than_posts(self) -> TeamMember:
+        if len(self.people) > self.count:
+            raise ValueError(f"{len(self.people)} people named but count is {self.count}")
+        return self
 
 
 class TeamFile(Model):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import types
 import typing
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from rapidfuzz import process
 
-from frameworks.errors import LibraryError, Problem, key_path
+from frameworks.errors import LibraryError, Problem, key_path, quote
 from frameworks.models import FILE_MODELS, Model
 from frameworks.yamlfile import LineMap, line_for, load_yaml
 
@@ -33,8 +34,39 @@ class ParsedFile:
         return Problem(self.shown, message, line=self.line(*loc), key=key_path(loc), expected=expected)
 
 
+@dataclass
+class FileReport:
+    """What one file yielded: the models of everything in it that passed its own checks, every problem
+    found, and the qualified ids of items that failed (so that a reference to a role that exists but is
+    broken is not also reported as an unknown role)."""
+
+    parsed: list[ParsedFile] = dc_field(default_factory=list)
+    problems: list[Problem] = dc_field(default_factory=list)
+    broken: dict[str, set[str]] = dc_field(default_factory=dict)
+
+    def mark_broken(self, space: str, namespace: Any, local: Any) -> None:
+        if isinstance(namespace, str) and isinstance(local, str):
+            self.broken.setdefault(space, set()).add(local if ":" in local else f"{namespace}:{local}")
+
+
+# For the kinds that hold a list of items: the list's key and the id space of its items.
+_ITEM_LISTS = {
+    "roles": ("roles", "role"),
+    "qualifications": ("qualifications", "qualification"),
+    "progressions": ("progressions", ""),
+}
+
+
 def parse_yaml_file(path: Path, shown: str, layer: int) -> ParsedFile:
     """Parse and validate one YAML library file (raises LibraryError with every problem in it)."""
+    report = yaml_report(path, shown, layer)
+    if report.problems:
+        raise LibraryError(report.problems)
+    return report.parsed[0]
+
+
+def yaml_report(path: Path, shown: str, layer: int) -> FileReport:
+    """Parse and validate one YAML library file, keeping every item that passes when others fail."""
     data, lines = load_yaml(path, shown)
     if data is None:
         raise LibraryError([Problem(shown, "the file is empty", expected="a YAML mapping with a 'kind' key")])
@@ -43,14 +75,50 @@ def parse_yaml_file(path: Path, shown: str, layer: int) -> ParsedFile:
             [Problem(shown, f"the top level is a {_kind_of(data)}", line=1, expected="a mapping with a 'kind' key")]
         )
     kind = data.get("kind")
-    if kind not in FILE_MODELS:
+    if not isinstance(kind, str) or kind not in FILE_MODELS:
         raise LibraryError([_bad_kind(shown, kind, line_for(lines, ("kind",)))])
     model_cls = FILE_MODELS[kind]
+    report = FileReport()
     try:
-        model = model_cls.model_validate(data)
+        report.parsed.append(ParsedFile(path, shown, layer, model_cls.model_validate(data), lines))
+        return report
     except ValidationError as err:
-        raise LibraryError([problem_from_error(shown, lines, e, model_cls) for e in err.errors()]) from None
-    return ParsedFile(path, shown, layer, model, lines)
+        errors = err.errors()
+    report.problems = [problem_from_error(shown, lines, e, model_cls) for e in errors]
+    namespace = data.get("namespace", "local")
+    if kind == "framework":  # one item: every competency it defines is broken with it
+        for area in _dicts(data.get("areas")):
+            for function in _dicts(area.get("functions")):
+                for competency in _dicts(function.get("competencies")):
+                    report.mark_broken("competency", namespace, competency.get("id"))
+        return report
+    if kind not in _ITEM_LISTS or not isinstance(data.get(_ITEM_LISTS[kind][0]), list):
+        return report
+    key, space = _ITEM_LISTS[kind]
+    items = data[key]
+    bad = {e["loc"][1] for e in errors if len(e["loc"]) >= 2 and e["loc"][0] == key and isinstance(e["loc"][1], int)}
+    whole_file = any(not (len(e["loc"]) >= 2 and e["loc"][0] == key) for e in errors)
+    keep = [] if whole_file else [i for i in range(len(items)) if i not in bad]
+    for i, item in enumerate(items):
+        if space and i not in keep and isinstance(item, dict):
+            report.mark_broken(space, namespace, item.get("id"))
+    if keep:  # the file again with only its good items, lines renumbered to match
+        renumber = {old: new for new, old in enumerate(keep)}
+        kept_lines = {
+            (loc[:1] + (renumber[loc[1]],) + loc[2:] if len(loc) >= 2 and loc[0] == key else loc): line
+            for loc, line in lines.items()
+            if not (len(loc) >= 2 and loc[0] == key and loc[1] not in renumber)
+        }
+        try:
+            model = model_cls.model_validate({**data, key: [items[i] for i in keep]})
+        except ValidationError:  # the good items do not stand on their own: nothing is kept
+            return report
+        report.parsed.append(ParsedFile(path, shown, layer, model, kept_lines))
+    return report
+
+
+def _dicts(value: Any) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def read_model_file(path: Path, model_cls: type[Model], kind: str) -> Model:
@@ -59,12 +127,22 @@ def read_model_file(path: Path, model_cls: type[Model], kind: str) -> Model:
     from frameworks.errors import display_path
 
     shown = display_path(path)
-    if not path.is_file():
-        raise LibraryError([Problem(shown, "no such file", expected=f"a {kind} YAML file")])
-    data, lines = load_yaml(path, shown)
+    data, lines = load_yaml(path, shown, what=f"a {kind} YAML file")
     if not isinstance(data, dict):
         raise LibraryError([Problem(shown, f"not a {kind} file", line=1, expected=f"a mapping with kind: {kind}")])
-    data.setdefault("kind", kind)
+    given = data.setdefault("kind", kind)
+    if given != kind:
+        raise LibraryError(
+            [
+                Problem(
+                    shown,
+                    f"this is a {quote(given)} file, not a {kind} file",
+                    line=line_for(lines, ("kind",)),
+                    key="kind",
+                    expected=f"a {kind} file (`pathways schema {kind}` shows the format)",
+                )
+            ]
+        )
     try:
         return model_cls.model_validate(data)
     except ValidationError as err:
@@ -75,9 +153,13 @@ def _bad_kind(shown: str, kind: Any, line: int | None) -> Problem:
     kinds = ", ".join(FILE_MODELS)
     if kind is None:
         return Problem(shown, "no 'kind' key", line=line or 1, expected=f"kind: one of {kinds}")
+    if not isinstance(kind, str):
+        return Problem(
+            shown, f"a {_kind_of(kind)} where one word belongs", line=line, key="kind", expected=f"one of {kinds}"
+        )
     near = process.extractOne(str(kind), list(FILE_MODELS))
     hint = f"; did you mean '{near[0]}'?" if near and near[1] >= 60 else ""
-    return Problem(shown, f"unknown kind '{kind}'{hint}", line=line, key="kind", expected=f"one of {kinds}")
+    return Problem(shown, f"unknown kind {quote(kind)}{hint}", line=line, key="kind", expected=f"one of {kinds}")
 
 
 def problem_from_error(shown: str, lines: LineMap, error: Any, model_cls: type[BaseModel]) -> Problem:
@@ -102,7 +184,7 @@ def problem_from_error(shown: str, lines: LineMap, error: Any, model_cls: type[B
     if kind == "string_pattern_mismatch":
         return Problem(
             shown,
-            f"'{got}' is not a valid id",
+            f"{quote(got)} is not a valid id",
             line,
             key_path(loc),
             expected="lower-case letters, digits, '.', '-' or '_', optionally 'namespace:' first",
@@ -115,8 +197,7 @@ def problem_from_error(shown: str, lines: LineMap, error: Any, model_cls: type[B
 
 
 def _short(value: Any) -> str:
-    text = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
-    return text if len(text) <= 60 else text[:57] + "..."
+    return quote(value, 60) if not isinstance(value, (dict, list)) else type(value).__name__
 
 
 def _kind_of(value: Any) -> str:

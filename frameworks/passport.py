@@ -12,49 +12,50 @@ what they hold, e.g.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from frameworks.csvform import is_competency_id
-from frameworks.errors import LibraryError, Problem, display_path
+from frameworks.csvform import is_competency_id, read_table
+from frameworks.errors import LibraryError, Problem, display_path, quote
 from frameworks.models import PassportFile
 from frameworks.parse import read_model_file
-from frameworks.yamlfile import read_text
+
+PASSPORT_COLUMNS = ("competency", "level", "qualification")
+_ROLE_CSV_ONLY = ("role_id", "role_title", "sector", "competency_level", "essential", "band")
 
 
 def load_passport(path: Path) -> PassportFile:
     """The passport in a YAML or CSV file; raises LibraryError with located problems."""
     if path.suffix.lower() == ".csv":
-        shown = display_path(path)
-        if not path.is_file():
-            raise LibraryError([Problem(shown, "no such file", expected="a passport YAML or CSV file")])
-        return _from_csv(path, shown)
+        return _from_csv(path, display_path(path))
     return read_model_file(path, PassportFile, "passport")  # type: ignore[return-value]
 
 
 def _from_csv(path: Path, shown: str) -> PassportFile:
-    reader = csv.DictReader(io.StringIO(read_text(path, shown)))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    if not ({"competency", "level"} <= set(header) or "qualification" in header):
+    what = "a passport CSV with columns competency,level and/or qualification"
+    header, rows, problems = read_table(path, shown, PASSPORT_COLUMNS, what)
+    role_columns = [c for c in header if c in _ROLE_CSV_ONLY]
+    if role_columns:  # a role-requirement CSV would otherwise read as the skills of one person
         raise LibraryError(
             [
                 Problem(
                     shown,
-                    f"unexpected columns {header}",
+                    "this looks like a role-requirement CSV (columns " + ", ".join(role_columns) + "), not a passport",
                     line=1,
-                    expected="columns competency,level and/or qualification",
+                    expected="a passport: what one person holds, columns competency,level and/or qualification",
                 )
             ]
         )
-    held, quals, problems = [], [], []
-    for row in reader:
-        cells = {k: (v or "").strip() for k, v in row.items() if k}
+    if not problems and not ({"competency", "level"} <= set(header) or "qualification" in header):
+        problems.append(Problem(shown, f"unexpected columns {header}", line=1, expected=what.removeprefix("a ")))
+    if problems:
+        raise LibraryError(problems)
+    held, held_lines, quals, qual_lines = [], [], [], []
+    for line, cells in rows:
         if cells.get("qualification"):
             quals.append(cells["qualification"])
+            qual_lines.append(line)
         item = cells.get("competency", "")
         if not item:
             continue
@@ -64,16 +65,32 @@ def _from_csv(path: Path, shown: str) -> PassportFile:
             problems.append(
                 Problem(
                     shown,
-                    f"column level: bad value {cells.get('level')!r}",
-                    line=reader.line_num,
+                    f"column level: bad value {quote(cells.get('level'))}",
+                    line=line,
                     expected="a Career Framework level 1-9",
                 )
             )
             continue
         held.append({"competency": item, "level": level} if is_competency_id(item) else {"text": item, "level": level})
+        held_lines.append(line)
     if problems:
         raise LibraryError(problems)
     try:
         return PassportFile.model_validate({"kind": "passport", "competencies": held, "qualifications": quals})
     except ValidationError as err:
-        raise LibraryError([Problem(shown, f"{e['loc']}: {e['msg']}") for e in err.errors()]) from None
+        located = []
+        for e in err.errors():
+            group, index = e["loc"][0], e["loc"][1] if len(e["loc"]) > 1 else None
+            lines = held_lines if group == "competencies" else qual_lines
+            line = lines[index] if isinstance(index, int) and index < len(lines) else None
+            column = "qualification" if group == "qualifications" else (e["loc"][-1] if len(e["loc"]) > 2 else group)
+            column = "competency" if column == "text" else column
+            located.append(
+                Problem(
+                    shown,
+                    f"column {column}: bad value {quote(e.get('input'))}",
+                    line=line,
+                    expected=e["msg"].removeprefix("Input should be ").removeprefix("Value error, "),
+                )
+            )
+        raise LibraryError(located) from None

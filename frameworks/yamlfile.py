@@ -12,7 +12,8 @@ from typing import Any
 
 import yaml
 
-from frameworks.errors import LibraryError, Problem
+from frameworks.errors import LibraryError, Problem, control_character, key_path
+from frameworks.sources import file_problem
 
 Loc = tuple
 LineMap = dict[Loc, int]
@@ -20,9 +21,16 @@ LineMap = dict[Loc, int]
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_text(path: Path, shown: str) -> str:
-    """Decode a file as UTF-8 (a BOM is allowed), or explain which byte is not UTF-8."""
-    raw = path.read_bytes()
+def read_text(path: Path, shown: str, what: str = "a YAML or CSV file") -> str:
+    """Decode a file as UTF-8 (a BOM is allowed), or explain which byte is not UTF-8. Only a regular
+    file within the size limit is opened (a named pipe would block forever)."""
+    problem = file_problem(path, shown, what)
+    if problem:
+        raise LibraryError([problem])
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise LibraryError([Problem(shown, f"cannot read it: {err.strerror or err}", expected=what)]) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -39,11 +47,13 @@ def read_text(path: Path, shown: str) -> str:
         ) from None
 
 
-def load_yaml(path: Path, shown: str) -> tuple[Any, LineMap]:
+def load_yaml(path: Path, shown: str, what: str = "a YAML file") -> tuple[Any, LineMap]:
     """Parse one YAML document, returning (data, line map); syntax errors become a Problem."""
-    text = read_text(path, shown)
+    text = read_text(path, shown, what)
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:
+        raise LibraryError([Problem(shown, "the YAML is nested too deeply", expected=_NESTING)]) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         reason = getattr(err, "problem", None) or str(err).splitlines()[0]
@@ -57,43 +67,99 @@ def load_yaml(path: Path, shown: str) -> tuple[Any, LineMap]:
                 )
             ]
         ) from None
-    lines: LineMap = {}
     if node is None:
-        return None, lines
+        return None, {}
+    builder = _Builder()
     try:
-        data = _build(node, (), lines)
+        data = builder.build(node, (), 1)
     except _Misplaced as err:
-        raise LibraryError([Problem(shown, err.message, line=err.line, expected=err.expected)]) from None
-    return data, lines
+        builder.problems.append(err)
+    except RecursionError:
+        raise LibraryError([Problem(shown, "the YAML is nested too deeply", expected=_NESTING)]) from None
+    if builder.problems:
+        raise LibraryError(
+            [Problem(shown, e.message, line=e.line, key=key_path(e.loc), expected=e.expected) for e in builder.problems]
+        )
+    return data, builder.lines
+
+
+_NESTING = "lists and mappings nested a few levels deep, as in FORMATS.md"
 
 
 class _Misplaced(Exception):
     """A structural problem found while walking the node tree, with its line."""
 
-    def __init__(self, node: yaml.Node, message: str, expected: str):
-        self.line, self.message, self.expected = node.start_mark.line + 1, message, expected
+    def __init__(self, line: int, message: str, expected: str, loc: Loc = ()):
+        self.line, self.message, self.expected, self.loc = line, message, expected, loc
 
 
-def _build(node: yaml.Node, loc: Loc, lines: LineMap) -> Any:
-    lines[loc] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _scalar(key_node)
-            if key in result:
-                raise _Misplaced(key_node, f"key '{key}' appears twice in one mapping", "each key once")
-            result[key] = _build(value_node, loc + (key,), lines)
-            lines[loc + (key,)] = key_node.start_mark.line + 1  # the key's line, not its value's
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, loc + (i,), lines) for i, item in enumerate(node.value)]
-    return _scalar(node)
+class _Builder:
+    """Walks the composed node tree once, building plain data, the line map and a list of problems.
 
+    An alias (`*name`) makes the composer hand back the very node it names, so meeting a node twice
+    means an alias: refused, because our formats never need one and nested aliases can expand to
+    billions of items ("billion laughs").
+    """
 
-def _scalar(node: yaml.Node) -> Any:
-    if not isinstance(node, yaml.ScalarNode):
-        raise _Misplaced(node, "a mapping key must be plain text", "a simple key such as 'title'")
-    return _resolve(node)
+    def __init__(self) -> None:
+        self.lines: LineMap = {}
+        self.problems: list[_Misplaced] = []
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node, loc: Loc, where: int) -> Any:
+        if id(node) in self.seen:
+            raise _Misplaced(
+                where,
+                "YAML anchors and aliases (&name, *name) are not supported",
+                "each value written out in full",
+                loc,
+            )
+        self.seen.add(id(node))
+        line = node.start_mark.line + 1
+        self.lines[loc] = line
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            written: dict[Any, tuple[str, int]] = {}
+            for key_node, value_node in node.value:
+                key = self.scalar(key_node, loc)
+                key_line = key_node.start_mark.line + 1
+                if key in result:
+                    first, first_line = written[key]
+                    same = first == key_node.value
+                    raise _Misplaced(
+                        key_line,
+                        f"key {key_node.value!r} appears twice in one mapping"
+                        if same
+                        else f"key {key_node.value!r} is read as the same key as {first!r} on line {first_line}",
+                        "each key once",
+                        loc,
+                    )
+                written[key] = (key_node.value, key_line)
+                result[key] = self.build(value_node, loc + (key,), key_line)
+                self.lines[loc + (key,)] = key_line  # the key's line, not its value's
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, loc + (i,), line) for i, item in enumerate(node.value)]
+        return self.scalar(node, loc)
+
+    def scalar(self, node: yaml.Node, loc: Loc) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            raise _Misplaced(
+                node.start_mark.line + 1, "a mapping key must be plain text", "a simple key such as 'title'", loc
+            )
+        value = _resolve(node)
+        if isinstance(value, str):
+            bad = control_character(value)
+            if bad:
+                self.problems.append(
+                    _Misplaced(
+                        node.start_mark.line + 1,
+                        f"control character {bad} is not allowed in text",
+                        "printable text; tab and line breaks only where text may span lines",
+                        loc,
+                    )
+                )
+        return value
 
 
 _SCALAR_LOADER = yaml.SafeLoader("")

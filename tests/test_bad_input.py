@@ -43,6 +43,20 @@ EXPECTED: dict[str, tuple[int | None, str]] = {
     "29-csv-header-only.csv": (1, "no data rows under the header"),
     "30-duplicate-requirement.yaml": (10, "competency 'mini:care.washing' is required twice"),
     "31-unknown-qualification.yaml": (11, "unknown qualification 'inducton'; did you mean 'mini:induction'?"),
+    "32-billion-laughs.yaml": (4, "YAML anchors and aliases (&name, *name) are not supported"),
+    "33-nul-in-title.yaml": (5, "roles[0].title: control character '\\x00' is not allowed"),
+    "34-id-trailing-newline.yaml": (4, "roles[0].id: 'carer\\n' is not a valid id"),
+    "35-csv-control-character.csv": (3, "column competency: control character '\\x07' is not allowed"),
+    "36-csv-optional-column-typo.csv": (1, "unknown column 'competency_levl'; did you mean 'competency_level'?"),
+    "37-csv-duplicate-header.csv": (1, "column 'level' appears twice"),
+    "38-csv-extra-cells.csv": (3, "the row has 7 cells but the header names 5 columns"),
+    "39-infinite-months.yaml": (8, "qualifications[0].months: wrong value inf (expected a finite number)"),
+    "40-pay-out-of-range.yaml": (10, "pay 1e+308 a year is above the limit of 10,000,000 a year"),
+    "41-kind-is-a-list.yaml": (1, "kind: a list where one word belongs"),
+    "42-csv-essential-typo.csv": (1, "unknown column 'esential'; did you mean 'essential'?"),
+    "43-keys-as-written.yaml": (8, "key 'true' is read as the same key as '1' on line 7"),
+    "44-bad-role-hides-next.yaml": (14, "unknown competency 'care.washng'"),
+    "45-csv-bad-level-hides-unknown.csv": (3, "unknown competency 'care.washng'"),
 }
 
 
@@ -58,6 +72,7 @@ def test_bad_file_gives_one_located_line_and_exit_2(name: str, run, mini, worksp
     errors = [row for row in result.stderr.splitlines() if row.startswith("error: ")]
     assert errors, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+    assert all(row.startswith("error: ") for row in result.stderr.splitlines()), "a message spans lines"
     matching = [row for row in errors if words in row]
     assert matching, f"no line says {words!r}:\n{result.stderr}"
     where = f"{name}:{line}:" if line else name
@@ -87,3 +102,73 @@ def test_validate_json_lists_problems_with_locations(run, mini) -> None:
 def test_missing_library_path_is_a_clear_error(run, tmp_path: Path) -> None:
     result = run("--library", tmp_path / "nowhere", "roles", "list", expect=2)
     assert "no such file or folder" in result.stderr
+
+
+def _one_clear_error(result, words: str, where: str) -> None:
+    """The shared check for generated bad files: located, one line each, no traceback."""
+    assert "Traceback" not in result.stderr + result.stdout
+    rows = result.stderr.splitlines()
+    assert rows and all(row.startswith("error: ") for row in rows), result.stderr
+    assert any(words in row and where in row for row in rows), result.stderr
+
+
+def test_file_over_the_size_limit_is_refused_unread(run, mini, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as handle:  # sparse: the size is what counts, nothing is read
+        handle.truncate(21 * 1024 * 1024)
+    result = run(*mini, "validate", huge, expect=2)
+    _one_clear_error(result, "larger than the 20 MB limit", "huge.yaml")
+
+
+def test_long_prerequisite_chain_is_checked_without_recursion(run, mini, tmp_path: Path) -> None:
+    chain = tmp_path / "chain.yaml"
+    items = [
+        f"  - {{id: q{i}, title: Q{i}, kind: short_course, rqf_level: 1, months: 1, prerequisites: [q{i + 1}]}}"
+        for i in range(1500)
+    ]
+    items.append("  - {id: q1500, title: Q1500, kind: short_course, rqf_level: 1, months: 1, prerequisites: [q0]}")
+    chain.write_text("kind: qualifications\nnamespace: chain\nqualifications:\n" + "\n".join(items) + "\n")
+    result = run(*mini, "validate", chain, expect=2)
+    _one_clear_error(result, "prerequisites form a cycle: chain:q0 -> chain:q1 -> ", "chain.yaml")
+    items[-1] = items[-1].replace("prerequisites: [q0]", "prerequisites: []")
+    chain.write_text("kind: qualifications\nnamespace: chain\nqualifications:\n" + "\n".join(items) + "\n")
+    assert run(*mini, "validate", chain, "--format", "json").stdout.count('"valid": true') == 1
+
+
+def test_csv_cell_longer_than_the_csv_module_default_is_read(run, mini, tmp_path: Path) -> None:
+    table = tmp_path / "long.csv"
+    text = "Keeps very long notes " * 7000  # over 131,072 characters
+    table.write_text(f'role_id,role_title,sector,level,competency\nr1,Role one,health,2,"{text}"\n')
+    report = run.json(*mini, "validate", table)
+    assert report["valid"] is True and report["roles"] == 4
+
+
+def test_bad_role_does_not_make_later_references_unknown(run, mini, tmp_path: Path) -> None:
+    roles = tmp_path / "roles.yaml"
+    roles.write_text((BAD / "44-bad-role-hides-next.yaml").read_text())
+    links = tmp_path / "links.yaml"
+    links.write_text("kind: progressions\nnamespace: bad\nprogressions:\n  - {from: untitled, to: typo, months: 3}\n")
+    result = run(*mini, "validate", roles, links, expect=2)
+    errors = result.stderr.splitlines()
+    assert any("roles.yaml:4: roles[0]: missing required field 'title'" in row for row in errors)
+    assert any("roles.yaml:14:" in row and "unknown competency 'care.washng'" in row for row in errors)
+    assert not any("unknown role" in row for row in errors), result.stderr
+    assert len(errors) == 2, result.stderr
+
+
+def test_bad_csv_row_does_not_hide_the_other_rows(run, mini, tmp_path: Path) -> None:
+    table = tmp_path / "rows.csv"
+    table.write_text(
+        "role_id,role_title,sector,level,competency,essential\n"
+        "r1,Role one,health,2,care.washing,maybe\n"
+        "r1,Role one,health,2,care.eatin,yes\n"
+        "r2,Role two,health,two,care.washing,yes\n"
+    )
+    links = tmp_path / "links.yaml"
+    links.write_text("kind: progressions\nnamespace: rows\nprogressions:\n  - {from: r1, to: r2, months: 3}\n")
+    errors = run(*mini, "validate", table, links, expect=2).stderr.splitlines()
+    assert [row.split(": ", 2)[1].rsplit("/", 1)[-1] for row in errors] == [
+        "rows.csv:2",  # bad essential
+        "rows.csv:3",  # unknown competency on another row of the same role
+        "rows.csv:4",  # bad level; and no "unknown role 'r2'" for the link
+    ], errors

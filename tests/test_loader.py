@@ -131,3 +131,123 @@ def test_environment_library_comes_before_command_line(tmp_path: Path) -> None:
         path.write_text("kind: progressions\nprogressions:\n  - {from: mini:carer, to: mini:senior-hca, months: 2}\n")
     layers = library_layers([second], bundled=False, env=f"{MINI}:{first}")
     assert [layer.name for layer in layers] == [str(MINI), str(first), str(second)]
+
+
+def _roles_yaml(namespace: str, roles: str) -> str:
+    return f"kind: roles\nnamespace: {namespace}\nsource: Tests\nroles:\n{roles}"
+
+
+def _role(role_id: str, level: int, band: str | None = None) -> str:
+    band_line = f'    band: "{band}"\n' if band else ""
+    return (
+        f"  - id: {role_id}\n    title: {role_id}\n    sector: health\n{band_line}    level: {level}\n"
+        "    requirements:\n      - {competency: mini:care.washing, level: 2}\n"
+    )
+
+
+def test_band_and_level_far_apart_is_a_warning(run, tmp_path: Path) -> None:
+    roles = tmp_path / "r.yaml"
+    roles.write_text(_roles_yaml("w", _role("odd", 1, "9") + _role("fine", 2, "3")))
+    report = run.json("--no-bundled", "--library", MINI, "validate", roles)
+    odd = [w for w in report["warnings"] if "w:odd" in w]
+    assert report["valid"] and len(odd) == 1 and "band 9 but level 1" in odd[0] and "r.yaml:8:" in odd[0]
+    assert not any("w:fine" in w for w in report["warnings"])  # band 3 at level 2 is within the shorthand
+
+
+def test_downward_link_and_cycle_are_warnings(tmp_path: Path) -> None:
+    links = tmp_path / "links.yaml"
+    links.write_text(
+        "kind: progressions\nnamespace: mini\nprogressions:\n"
+        "  - {from: senior-hca, to: carer, months: 1}\n"  # level 3 -> level 2, closing carer -> hca -> senior-hca
+    )
+    library = load_library(mini_layers(links))
+    assert any("links.yaml:4: progression mini:senior-hca -> mini:carer goes down" in w for w in library.warnings)
+    circles = [w for w in library.warnings if "round in a circle" in w]
+    assert len(circles) == 1 and "mini:carer -> mini:hca -> mini:senior-hca -> mini:carer" in circles[0]
+    # the mini library's own two-way sideways pair (carer <-> hca at one level) is no warning
+    assert not load_library(mini_layers()).warnings
+
+
+def test_empty_library_path_is_refused(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # an empty path would otherwise read every file below here
+    (tmp_path / "roles.yaml").write_text((MINI / "roles.yaml").read_text())
+    result = run("--no-bundled", "--library", MINI, "--library", "", "validate", expect=2)
+    assert result.stderr.startswith("error: ") and "empty library path" in result.stderr
+
+
+def test_named_pipe_is_never_opened(run, tmp_path: Path) -> None:
+    import contextlib
+    import os
+    import threading
+
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)
+
+    done = threading.Event()
+
+    def unblock() -> None:  # should the command ever open a pipe, end each wait rather than hang the suite
+        while not done.wait(3):
+            for fifo in (pipe, more):
+                with contextlib.suppress(OSError):
+                    os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "roles.yaml").write_text((MINI / "roles.yaml").read_text())
+    more = folder / "more.yaml"
+    os.mkfifo(more)
+    threading.Thread(target=unblock, daemon=True).start()
+    try:
+        result = run("--no-bundled", "--library", pipe, "roles", "list", expect=None)
+        assert result.exit_code == 2 and "is a named pipe, not a regular file" in result.stderr, result.stderr
+        result = run("--no-bundled", "--library", MINI, "validate", folder, expect=2)
+        assert "more.yaml: is a named pipe" in result.stderr
+    finally:
+        done.set()
+
+
+def test_unreadable_entries_below_a_folder_are_errors_not_skipped(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "lib"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "loop.yaml").symlink_to(folder / "sub" / "loop.yaml")
+    (folder / "gone.csv").symlink_to(tmp_path / "nowhere.csv")
+    (folder / "back").symlink_to(folder)  # a link back up: followed once, not forever
+    result = run("--no-bundled", "--library", MINI, "validate", folder, expect=2)
+    assert "loop.yaml: cannot read it" in result.stderr
+    assert "gone.csv: a broken link" in result.stderr
+    (folder / ".#roles.yaml").symlink_to("root@host.123")  # an editor's lock file is hidden, not an error
+    monkeypatch.setenv("PATHWAYS_LIBRARY", str(folder))  # the same from the environment
+    result = run("--no-bundled", "--library", MINI, "validate", expect=2)
+    assert "gone.csv: a broken link" in result.stderr and ".#roles.yaml" not in result.stderr
+
+
+@pytest.mark.skipif(__import__("os").geteuid() == 0, reason="root reads any file whatever its mode")
+def test_unreadable_file_and_folder_are_errors(run, tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    (folder / "closed").mkdir(parents=True)
+    secret = folder / "secret.yaml"
+    secret.write_text((MINI / "roles.yaml").read_text())
+    secret.chmod(0)
+    (folder / "closed").chmod(0)
+    try:
+        result = run("--no-bundled", "--library", MINI, "validate", folder, expect=2)
+    finally:
+        (folder / "closed").chmod(0o755)
+    assert "secret.yaml: cannot read it" in result.stderr and "closed: cannot read this folder" in result.stderr
+
+
+def test_role_csv_is_not_taken_for_a_passport(tmp_path: Path) -> None:
+    from frameworks.passport import load_passport
+
+    table = tmp_path / "roles.csv"
+    table.write_text("role_id,role_title,sector,level,competency\nr1,Role one,health,2,care.washing\n")
+    with pytest.raises(LibraryError) as caught:
+        load_passport(table)
+    (problem,) = caught.value.problems
+    assert problem.line == 1 and "looks like a role-requirement CSV" in problem.message
+    assert "competency,level and/or qualification" in problem.expected
+    with pytest.raises(LibraryError) as caught:
+        load_passport(MINI / "roles.yaml")
+    assert "this is a 'roles' file, not a passport file" in str(caught.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -54,3 +55,25 @@ def _read_back(literal: str) -> str:
 @given(st.text())
 def test_cypher_string_literals_read_back_unchanged(text: str) -> None:
     assert _read_back(cypher_literal(text)) == text
+
+
+@settings(max_examples=150, deadline=None)
+@given(key=st.sampled_from(["id", "title", "sector", "summary"]), value=st.text(max_size=30))
+def test_any_text_in_a_field_fails_with_one_line_problems(key: str, value: str) -> None:
+    """Whatever a quoted value holds (line breaks, NUL, lone surrogates), every problem is one printable line."""
+    role = {"id": "carer", "title": "Carer", "sector": "social_care", "summary": "Helps."}
+    role[key] = value
+    fields = "".join(f"    {k}: {json.dumps(v)}\n" for k, v in role.items())
+    requirements = "    requirements: [{competency: care.washing, level: 2}]\n"
+    text = f"kind: roles\nnamespace: p\nroles:\n  - level: 2\n{fields}{requirements}"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "field.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            library = load_library(library_layers([MINI, path], bundled=False))
+        except LibraryError as err:
+            for problem in err.problems:
+                assert len(str(problem).splitlines()) == 1 and str(problem).encode("utf-8")
+            return
+    loaded = library.roles[f"p:{role['id']}"]
+    assert not any(ch in getattr(loaded, key) for ch in "\x00\r\x1b\u2028") and "\n" not in loaded.title

@@ -16,8 +16,16 @@ def connection_options(command):
     """--uri, --user, --database and --dialect, each with its environment variable."""
     for option in reversed(
         [
-            click.option("--uri", envvar="NEO4J_URI", default=DEFAULT_URI, show_default=True),
-            click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True),
+            click.option(
+                "--uri",
+                envvar="NEO4J_URI",
+                default=DEFAULT_URI,
+                show_default=True,
+                help="Bolt address of the server (NEO4J_URI); no user or password in it.",
+            ),
+            click.option(
+                "--user", envvar="NEO4J_USER", default="neo4j", show_default=True, help="User name (NEO4J_USER)."
+            ),
             click.option("--database", envvar="NEO4J_DATABASE", help="Database name (default: the server's)."),
             click.option(
                 "--dialect",
@@ -34,9 +42,20 @@ def connection_options(command):
 
 
 def open_store(uri: str, user: str, database: str | None, dialect: str):
-    from graph.neo4j_store import shared_store
+    """The process's connection to the shared store. A setting to change (a URI the driver cannot use,
+    no password and no terminal to ask on) is one line and exit 2, checked before any prompt; the
+    password is never printed."""
+    from graph.neo4j_store import check_uri, shared_store
 
+    check_uri(uri)
     return shared_store(uri, user, neo4j_password(), database, dialect)
+
+
+def failed(mismatches: list[str]) -> None:
+    """Exit 1 with one line naming every difference, after the report has been printed."""
+    if mismatches:
+        click.echo(f"error: verify: {'; '.join(mismatches)}", err=True)
+        raise click.exceptions.Exit(1)
 
 
 @click.group("neo4j")
@@ -46,7 +65,7 @@ def neo4j_group() -> None:
 
 @neo4j_group.command("push")
 @connection_options
-@click.option("--wipe", is_flag=True, help="Delete hsc-pathways nodes in the database before pushing.")
+@click.option("--wipe", is_flag=True, help="Delete the nodes hsc-pathways wrote (and only those) before pushing.")
 @format_option
 @click.pass_obj
 def push(app: App, uri: str, user: str, database: str | None, dialect: str, wipe: bool, fmt: str | None) -> None:
@@ -59,6 +78,7 @@ def push(app: App, uri: str, user: str, database: str | None, dialect: str, wipe
     from graph.neo4j_store import push as run_push
     from graph.neo4j_store import verify
 
+    store = open_store(uri, user, database, dialect)
     graph = app.graph()
     matcher = app.matcher()
     vectors = None
@@ -66,7 +86,6 @@ def push(app: App, uri: str, user: str, database: str | None, dialect: str, wipe
         comps = competencies(graph)
         matrix = matcher.vectors([competency_text(d) for d in comps])
         vectors = {d["id"]: [float(x) for x in row] for d, row in zip(comps, matrix, strict=True)}
-    store = open_store(uri, user, database, dialect)
     with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("pushing", total=None)
         notices = run_push(
@@ -76,7 +95,7 @@ def push(app: App, uri: str, user: str, database: str | None, dialect: str, wipe
     for notice in notices:
         click.echo(f"note: {notice}", err=True)
     rows = [
-        {"type": kind, "name": name, "local": report["local"][group][name], "database": report["database"][group][name]}
+        {"type": kind, "name": name, "local": report["local"][group][name], "database": report["remote"][group][name]}
         for kind, group in (("node", "nodes"), ("relationship", "relationships"))
         for name in report["local"][group]
     ]
@@ -98,10 +117,7 @@ def push(app: App, uri: str, user: str, database: str | None, dialect: str, wipe
         ),
         fmt,
     )
-    if mismatches:
-        for line in mismatches:
-            click.echo(f"error: verify: {line}", err=True)
-        raise click.exceptions.Exit(1)
+    failed(mismatches)
 
 
 @neo4j_group.command("verify")
@@ -122,5 +138,4 @@ def verify_command(app: App, uri: str, user: str, database: str | None, dialect:
         ),
         fmt,
     )
-    if mismatches:
-        raise click.exceptions.Exit(1)
+    failed(mismatches)

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 
 NODE_KINDS = ("Framework", "Area", "Function", "Competency", "Role", "Qualification")
 EDGE_TYPES = ("PART_OF", "REQUIRES", "REQUIRES_QUALIFICATION", "DEVELOPS", "PROGRESSES_TO")
+# Every node we write to a shared database (a push, or a Cypher export loaded by hand) carries this label
+# and its node id under this property, so that wiping, counting and reading touch only what is ours.
+STORE_MARK = "PathwaysNode"
+STORE_KEY = "_pathways"
 
 
 def node_id(kind: str, qid: str) -> str:

@@ -4,3 +4,7 @@ module on every run)."""
 
 class StoreError(RuntimeError):
     """A failure of the shared store, in one line (server down, wrong password, unknown database...)."""
+
+
+class StoreSettingError(StoreError):
+    """A connection setting the user must change (a URI the driver cannot use, no password): exit 2."""

@@ -91,9 +91,10 @@ def test_push_verifies_counts_and_a_second_push_changes_nothing(run, env) -> Non
     first = json.loads(push(run).stdout)
     assert first["verified"] is True and first["dialect"] == "falkordb"
     stats = run.json("graph", "stats")
-    assert first["database"]["nodes"] == {k: stats["nodes"][k] for k in first["database"]["nodes"]}
+    assert first["remote"]["nodes"] == {k: stats["nodes"][k] for k in first["remote"]["nodes"]}
     again = json.loads(run("neo4j", "push", "--format", "json").stdout)  # no --wipe: MERGE in place
-    assert again["verified"] is True and again["database"] == first["database"]
+    assert again["verified"] is True and again["remote"] == first["remote"]
+    assert again["push"]["complete"] is True and again["push"]["push_id"] != first["push"]["push_id"]
     assert "vector index skipped" in run("neo4j", "push", "--format", "json").stderr
 
 
@@ -166,7 +167,7 @@ def test_failed_push_is_reported_and_a_re_push_repairs_it(workspace) -> None:
 
         with pytest.raises(StoreError) as failed:
             run_push(graph, store, progress=pull_the_plug)
-        assert "push failed after 3 of" in str(failed.value) and "run the push again" in str(failed.value)
+        assert "failed after 3 of" in str(failed.value) and "run the push again" in str(failed.value)
         store.close()
         server.start()
         store = connect(server.uri, "falkordb", "")
@@ -175,3 +176,154 @@ def test_failed_push_is_reported_and_a_re_push_repairs_it(workspace) -> None:
         store.close()
     finally:
         server.stop()
+
+
+def shared(server: BoltServer):
+    """The process's connection to the test server, the one the CLI runs in these tests use too."""
+    from graph.neo4j_store import shared_store
+
+    return shared_store(server.uri, "falkordb", "")
+
+
+def test_wipe_counts_verify_and_pull_touch_only_what_pathways_wrote(run, env) -> None:
+    store = shared(env)
+    theirs = [
+        ("CREATE (:Role {id: 'other-app-role', title: 'Theirs'})", "MATCH (n:Role {id: 'other-app-role'})"),
+        ("CREATE (:Function {name: 'finance'})", "MATCH (n:Function {name: 'finance'})"),
+        (
+            "CREATE (:Role {id: 'hsc:healthcare-assistant', title: 'Their HCA'})-[:REQUIRES]->"
+            "(:Competency {id: 'core.personal-care', label: 'theirs'})",
+            "MATCH (n:Role {title: 'Their HCA'})-[:REQUIRES]->(:Competency {label: 'theirs'})",
+        ),
+    ]
+    try:
+        for create, _ in theirs:
+            store.write(create)
+        report = json.loads(push(run).stdout)  # --wipe
+        for _, find in theirs:
+            assert store.run(f"{find} RETURN count(n) AS c") == [{"c": 1}], find
+        stats = run.json("graph", "stats")
+        assert report["verified"] is True
+        assert report["remote"]["nodes"] == {k: stats["nodes"][k] for k in report["remote"]["nodes"]}
+        assert report["remote"]["relationships"] == stats["edges"]
+        # written after the push: still not ours, so not counted and not read
+        store.write("CREATE (:Role {id: 'hsc:care-worker', title: 'Another'})-[:PROGRESSES_TO]->(:Role {id: 'x'})")
+        assert run.json("neo4j", "verify")["verified"] is True
+        for command in (["roles", "list"], ["roles", "show", "hca"], ["graph", "stats"]):
+            assert run.json("--backend", "neo4j", *command) == run.json(*command)
+    finally:
+        store.write("MATCH (n) DETACH DELETE n")
+
+
+def test_an_interrupted_push_is_refused_on_read_until_pushed_again(run, env, workspace) -> None:
+    from frameworks.sources import library_layers
+    from graph.neo4j_store import push as run_push
+    from graph.store import load_graph
+
+    push(run)
+    graph, _ = load_graph(library_layers(), workspace)
+
+    def interrupt(done: int, total: int) -> None:
+        if done == 40:
+            raise KeyboardInterrupt  # Ctrl-C (or a kill) part-way through
+
+    with pytest.raises(KeyboardInterrupt):
+        run_push(graph, shared(env), wipe=True, progress=interrupt)
+    for command in (["overlap", "hca", "care worker"], ["roles", "show", "hca"]):
+        result = run("--backend", "neo4j", *command, expect=1)
+        assert result.stdout == ""
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith("error: the shared graph is incomplete (push ")
+        assert "never finished): run `pathways neo4j push` again" in line
+    assert run("neo4j", "verify", "--format", "json", expect=1)
+    push(run)
+    assert run.json("--backend", "neo4j", "overlap", "hca", "care worker") == run.json("overlap", "hca", "care worker")
+
+
+def test_a_shared_graph_that_lost_part_of_its_push_is_refused(run, env) -> None:
+    push(run)
+    shared(env).write("MATCH (:Role)-[r:REQUIRES]->() WITH r LIMIT 5 DELETE r")  # someone else's mistake
+    result = run("--backend", "neo4j", "roles", "show", "hca", expect=1)
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: the shared graph does not hold what push ")
+    assert "REQUIRES: " in line and "run `pathways neo4j push --wipe`" in line
+
+
+def test_long_non_ascii_text_is_pushed_in_pieces_the_server_takes(run, env, tmp_path: Path) -> None:
+    nurse = "\U0001f469\U0001f3fd\u200d\u2695\ufe0f"  # one grapheme, five code points, 17 bytes
+    library = tmp_path / "wide.yaml"
+    library.write_text(
+        "kind: roles\nnamespace: wide\nroles:\n  - id: wide-role\n"
+        f'    title: "{"é" * 700}"\n    aliases: ["{"ü" * 700}", "{"ß" * 700}"]\n'
+        f'    sector: health\n    level: 2\n    summary: "{nurse * 1500}"\n'
+        "    requirements:\n      - {competency: core.personal-care, level: 2}\n",
+        encoding="utf-8",
+    )
+    assert json.loads(push(run, "--library", str(library)).stdout)["verified"] is True
+    record = run.json("--backend", "neo4j", "roles", "show", "wide:wide-role")
+    assert record == run.json("--library", str(library), "roles", "show", "wide:wide-role")
+    assert record["summary"] == nurse * 1500
+
+
+@pytest.mark.parametrize(
+    "uri",
+    ["bolt://falkordb:hunter2-pw@127.0.0.1:{port}", "neo4j://:hunter2-pw@127.0.0.1:{port}", "http://127.0.0.1:{port}"],
+)
+@pytest.mark.parametrize("command", [["neo4j", "push"], ["neo4j", "verify"], ["--backend", "neo4j", "roles", "list"]])
+def test_a_uri_the_driver_cannot_use_is_one_line_without_the_password(run, env, monkeypatch, uri, command) -> None:
+    monkeypatch.setenv("NEO4J_URI", uri.format(port=env.bolt))
+    result = run(*command, expect=2)
+    assert "hunter2-pw" not in result.stdout + result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and "Traceback" not in line
+
+
+def test_no_password_and_no_terminal_is_one_line(run, env, monkeypatch) -> None:
+    monkeypatch.delenv("NEO4J_PASSWORD")
+    for command in (["neo4j", "verify"], ["--backend", "neo4j", "roles", "list"]):
+        (line,) = run(*command, expect=2).stderr.strip().splitlines()
+        assert line == "error: set NEO4J_PASSWORD (no terminal to ask for the password on)"
+
+
+def test_push_reports_the_database_name_beside_the_counts(run, env) -> None:
+    report = json.loads(run("neo4j", "push", "--wipe", "--database", "pathways", "--format", "json").stdout)
+    assert report["database"] == "pathways"
+    assert report["remote"]["nodes"]["Role"] == report["local"]["nodes"]["Role"]
+
+
+def test_a_server_that_dies_gives_one_line_and_no_driver_log(run, monkeypatch) -> None:
+    import logging
+
+    # as in the installed command: nothing configures logging (pytest's capture handler is set aside)
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    server = BoltServer().start()
+    try:
+        monkeypatch.setenv("NEO4J_URI", server.uri)
+        monkeypatch.setenv("NEO4J_USER", "falkordb")
+        monkeypatch.setenv("NEO4J_PASSWORD", "")
+        push(run)
+        server.stop()
+        result = run("neo4j", "verify", expect=1)
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith("error: the connection to the database failed")
+    finally:
+        server.stop()
+
+
+def test_every_statement_of_an_oversized_row_fits_the_byte_limit() -> None:
+    from graph.neo4j_store import MAX_PARAM_BYTES, _size, _statements
+
+    limit = MAX_PARAM_BYTES["falkordb"]
+    nurse = "\U0001f469\U0001f3fd\u200d\u2695\ufe0f"
+    props = {f"p{i}": "é'\\" * 400 for i in range(6)}  # each under half the limit, together far over it
+    props["summary"] = nurse * 1500
+    statements = _statements("MERGE (n {k: row.key})", "MATCH (n {k: row.key})", [{"key": "r", "props": props}], limit)
+    assert all(_size(rows) <= limit for _, rows in statements)
+    written: dict = {}
+    for query, (row,) in statements:
+        if "row.part" in query:
+            key = query.split("n.`")[1].split("`")[0]
+            written[key] = written.get(key, "") + row["part"] if "+ row.part" in query else row["part"]
+        else:
+            written.update(row["props"])
+    assert written == props

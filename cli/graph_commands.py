@@ -41,16 +41,25 @@ def graph_stats_command(app: App, fmt: str | None) -> None:
 
 
 @graph_group.command("export")
-@click.option("--format", "fmt", type=click.Choice(["graphml", "json", "cypher"]), required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "json", "cypher"]),
+    required=True,
+    help="graphml (Gephi, yEd, networkx), json (node-link) or cypher (statements for Neo4j).",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), required=True, help="File to write (a link: its target)."
+)
 @click.pass_obj
 def graph_export(app: App, fmt: str, output: str) -> None:
-    """Write the graph as GraphML, JSON (node-link) or a Cypher script."""
-    from pathlib import Path
+    """Write the graph as GraphML, JSON (node-link) or a Cypher script.
 
+    A symbolic link is written through to its file; a folder, device, FIFO or socket is refused."""
     from graph.export import export
-    from graph.store import atomic_write_bytes
+    from graph.store import output_target, write_output
 
+    output_target(output)  # refused before any work: a bad path leaves nothing half done
     graph = app.graph()
-    atomic_write_bytes(Path(output), export(graph, fmt).encode("utf-8"))
+    write_output(output, export(graph, fmt).encode("utf-8"))
     click.echo(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges", err=True)

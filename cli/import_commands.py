@@ -25,12 +25,12 @@ def import_csv(app: App, source: str, into: str) -> None:
     when it is valid."""
     from frameworks.loader import load_library
     from frameworks.writer import csv_as_yaml_files
-    from graph.store import atomic_write_bytes
+    from graph.store import write_output
 
     load_library(app.layers((source,)))  # raises with located problems; nothing written
     written = []
     for name, text in csv_as_yaml_files(Path(source)).items():
         target = Path(into) / name
-        atomic_write_bytes(target, text.encode("utf-8"))
+        write_output(target, text.encode("utf-8"), parents=True)
         written.append(str(target))
     click.echo("wrote " + ", ".join(written), err=True)

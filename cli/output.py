@@ -2,6 +2,8 @@
 
 A command builds a View (its JSON payload, plus the same facts laid out as headline fields and
 tables) and hands it here. JSON is the contract; the other formats are for people and spreadsheets.
+Text from library files is data, never markup: every format escapes it (`csv_text` for spreadsheet
+formulas, `markdown_escape` for Markdown and HTML, rich's escape and no control characters on a terminal).
 """
 
 from __future__ import annotations
@@ -9,9 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import re
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+import click
 
 FORMATS = ("table", "json", "csv", "md")
 
@@ -54,9 +61,80 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 but tab and line ends; DEL; C1
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\v\f\x85\u2028\u2029]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)(?:([#>+=-])|(\d+)([.)]))")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
+def printable(text: str) -> str:
+    """Text without control characters (an escape sequence in a title must not drive the terminal)."""
+    return _CONTROL.sub("\ufffd", text)
+
+
+def csv_text(value: Any) -> str:
+    """A CSV cell that a spreadsheet shows as written, never runs: text starting like a formula
+    (= + - @, tab, CR) gets a leading single quote. Numbers stay numbers, as does text that is only a number
+    ("-0.5")."""
+    text = printable(cell(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return text
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def markdown_escape(text: str) -> str:
+    """Text for any spot in a Markdown page (heading, list item, table cell, emphasis) that renders as
+    the same text: HTML tags and entities are written as entities, Markdown punctuation is
+    backslash-escaped, and line breaks become spaces, so a title cannot add a heading, a link, an image,
+    a table column or raw HTML."""
+    text = printable(_LINE_BREAK.sub(" ", text))
+    text = _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKDOWN_INLINE.sub(r"\\\1", text)
+    return _MARKDOWN_LINE_START.sub(
+        lambda m: m.group(1) + (f"\\{m.group(2)}" if m.group(2) else f"{m.group(3)}\\{m.group(4)}"), text
+    )
+
+
+PLOT_FORMATS = ("png", "svg", "pdf")
+
+
+def plot_format(path: str) -> str:
+    """The image format a --plot path asks for by its extension; anything else is refused, so a
+    `.jpg` never receives PNG bytes."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in PLOT_FORMATS:
+        raise click.BadParameter(
+            f"'{path}' should end in .png, .svg or .pdf (the formats the plot is drawn in)", param_hint="--plot"
+        )
+    return suffix
+
+
+def check_plot_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback: refuse a --plot extension before anything is computed."""
+    if value is not None:
+        plot_format(value)
+    return value
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no NaN or infinity: such a number becomes null rather than invalid JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 def render(view: View, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(view.payload, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(_finite(view.payload), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if fmt == "csv":
         return _csv(view.tables[0] if view.tables else Table([(k, k) for k, _ in view.fields], [dict(view.fields)]))
     if fmt == "md":
@@ -67,28 +145,25 @@ def render(view: View, fmt: str) -> str:
 def _csv(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([key for key, _ in table.columns])
+    writer.writerow([csv_text(key) for key, _ in table.columns])
     for row in table.rows:
-        writer.writerow([cell(row.get(key)) for key, _ in table.columns])
+        writer.writerow([csv_text(row.get(key)) for key, _ in table.columns])
     return out.getvalue()
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _markdown(view: View) -> str:
-    parts = [f"# {view.title}\n"] if view.title else []
+    esc = markdown_escape
+    parts = [f"# {esc(view.title)}\n"] if view.title else []
     if view.fields:
-        parts.append("\n".join(f"- **{label}:** {_md_escape(cell(value))}" for label, value in view.fields) + "\n")
+        parts.append("\n".join(f"- **{esc(label)}:** {esc(cell(value))}" for label, value in view.fields) + "\n")
     for table in view.tables:
         if table.title:
-            parts.append(f"## {table.title}\n")
-        head = "| " + " | ".join(h for _, h in table.columns) + " |"
+            parts.append(f"## {esc(table.title)}\n")
+        head = "| " + " | ".join(esc(h) for _, h in table.columns) + " |"
         rule = "|" + "|".join("---" for _ in table.columns) + "|"
-        body = ["| " + " | ".join(_md_escape(cell(r.get(k))) for k, _ in table.columns) + " |" for r in table.rows]
+        body = ["| " + " | ".join(esc(cell(r.get(k))) for k, _ in table.columns) + " |" for r in table.rows]
         parts.append("\n".join([head, rule, *body]) + "\n")
-    parts += [f"_{note}_\n" for note in view.notes]
+    parts += [f"_{esc(note)}_\n" for note in view.notes]
     return "\n".join(parts)
 
 
@@ -100,17 +175,21 @@ def _terminal(view: View) -> str:
     out = io.StringIO()
     width = Console().width if sys.stdout.isatty() else 160
     console = Console(file=out, width=width, force_terminal=sys.stdout.isatty())
+
+    def text(value: str) -> str:
+        return escape(printable(value))
+
     if view.title:
-        console.print(f"[bold]{escape(view.title)}[/bold]", highlight=False)
+        console.print(f"[bold]{text(view.title)}[/bold]", highlight=False)
     for label, value in view.fields:
-        console.print(f"[bold]{escape(label)}:[/bold] {escape(cell(value))}", highlight=False, markup=True)
+        console.print(f"[bold]{text(label)}:[/bold] {text(cell(value))}", highlight=False, markup=True)
     for table in view.tables:
-        rich_table = RichTable(title=escape(table.title) or None, title_justify="left", show_lines=False)
+        rich_table = RichTable(title=text(table.title) or None, title_justify="left", show_lines=False)
         for _, heading in table.columns:
-            rich_table.add_column(heading, overflow="fold")
+            rich_table.add_column(text(heading), overflow="fold")
         for row in table.rows:
-            rich_table.add_row(*(escape(cell(row.get(k))) for k, _ in table.columns))
+            rich_table.add_row(*(text(cell(row.get(k))) for k, _ in table.columns))
         console.print(rich_table)
     for note in view.notes:
-        console.print(f"[dim]{escape(note)}[/dim]", highlight=False)
+        console.print(f"[dim]{text(note)}[/dim]", highlight=False)
     return out.getvalue()

@@ -1,8 +1,24 @@
-"""Drawing only: the overlap heatmap. matplotlib is imported here, and only when a plot is asked for."""
+"""Drawing only: the overlap heatmap and the routes figure. matplotlib is imported here, and only when a
+plot is asked for. Every text drawn goes through `plain`: matplotlib reads text between two dollar signs
+as TeX, so "Pay $5 to $10" would be drawn in italics and "$\\frac{$" would stop the plot."""
 
 from __future__ import annotations
 
 import io
+
+
+def _tight(fig) -> None:
+    """Trim the margins; a figure too small to trim is drawn as it is, without a warning on stderr."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        fig.tight_layout()
+
+
+def plain(text: str) -> str:
+    """Text matplotlib draws as written (dollar signs escaped, so no mathtext)."""
+    return str(text).replace("$", r"\$")
 
 
 def heatmap_bytes(
@@ -21,8 +37,8 @@ def heatmap_bytes(
     import numpy as np
 
     scores = np.array(result["score"], dtype=float)
-    rows = [titles[r] for r in result["rows"]]
-    columns = [titles[c] for c in result["columns"]]
+    rows = [plain(titles[r]) for r in result["rows"]]
+    columns = [plain(titles[c]) for c in result["columns"]]
     width = min(40.0, 3.5 + 0.42 * len(columns))
     height = min(40.0, 2.5 + 0.32 * len(rows))
     fig, ax = plt.subplots(figsize=(width, height))
@@ -40,11 +56,11 @@ def heatmap_bytes(
                 fontsize=6,
                 color="white" if value < 0.55 else "black",
             )
-    ax.set_xlabel(column_group.replace("_", " ") if column_group else "all roles")
-    ax.set_ylabel(row_group.replace("_", " ") if row_group else "all roles")
-    ax.set_title(f"Role overlap (harmonic mean of both coverages)\n{subtitle}", fontsize=10)
+    ax.set_xlabel(plain(column_group.replace("_", " ")) if column_group else "all roles")
+    ax.set_ylabel(plain(row_group.replace("_", " ")) if row_group else "all roles")
+    ax.set_title(f"Role overlap (harmonic mean of both coverages)\n{plain(subtitle)}", fontsize=10)
     fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02, label="overlap score")
-    fig.tight_layout()
+    _tight(fig)
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=120)
     plt.close(fig)
@@ -64,7 +80,7 @@ def routes_figure(payload: dict, fmt: str = "png") -> bytes:
     fig, ax = plt.subplots(figsize=(3.2 * (longest + 1), 0.9 * max(2, len(routes)) + 1))
     for row, route in enumerate(routes):
         y = len(routes) - row
-        titles = [payload["from"]["title"]] + [s["to_title"] for s in route["steps"]]
+        titles = [plain(payload["from"]["title"])] + [plain(s["to_title"]) for s in route["steps"]]
         for x, title in enumerate(titles):
             ax.text(
                 x,
@@ -88,8 +104,8 @@ def routes_figure(payload: dict, fmt: str = "png") -> bytes:
     ax.set_xlim(-0.6, longest + 0.6)
     ax.set_ylim(0.3, len(routes) + 0.7)
     ax.axis("off")
-    ax.set_title(f"Routes from {payload['from']['title']} (solid: known link, dashed: inferred)", fontsize=9)
-    fig.tight_layout()
+    ax.set_title(f"Routes from {plain(payload['from']['title'])} (solid: known link, dashed: inferred)", fontsize=9)
+    _tight(fig)
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=130)
     plt.close(fig)

@@ -157,4 +157,4 @@ def choose_matcher(
             ]
     matcher = EmbeddingMatcher(encoder, cache)
     matcher.set_anchors(*anchors)
-    return matcher, cache.notices
+    return matcher, cache.take_notices()

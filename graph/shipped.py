@@ -31,6 +31,8 @@ def main() -> None:
     encoder = resolve_encoder()
     texts = bundled_competency_texts()
     vectors = encoder.encode(texts)
+    if vectors.ndim != 2 or len(vectors) != len(texts) or not np.isfinite(vectors).all():
+        sys.exit(f"error: {encoder.name} gave unusable vectors {vectors.shape}; nothing written")
     buffer = io.BytesIO()
     np.savez_compressed(buffer, keys=np.array([text_key(t) for t in texts]), vectors=vectors.astype(np.float32))
     path = shipped_path(encoder.name)

@@ -56,11 +56,53 @@ def test_graph_is_reused_until_a_library_file_changes(mini_copy: Path, workspace
 
 def test_a_damaged_cache_is_rebuilt_not_trusted(workspace: Path) -> None:
     build(MINI, workspace)
-    (cached,) = (workspace / "graphs").glob("*.pickle")
-    cached.write_bytes(b"not a pickle")
+    (cached,) = (workspace / "graphs").iterdir()
+    cached.write_bytes(b"not a graph")
     graph, built = build(MINI, workspace)
     assert built and graph.number_of_nodes() == 14
     assert not list((workspace / "graphs").glob("*.tmp")), "a temporary file was left behind"
+
+
+class _Payload:
+    """What a malicious cache file could carry: unpickling it runs code (here, making a folder)."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        import os
+
+        return (os.mkdir, (str(self.marker),))
+
+
+def test_a_tampered_cache_cannot_run_code(workspace: Path, tmp_path: Path) -> None:
+    import pickle
+
+    build(MINI, workspace)
+    marker = tmp_path / "code-ran"
+    for cached in (workspace / "graphs").iterdir():
+        cached.write_bytes(pickle.dumps(_Payload(marker)))
+    graph, built = build(MINI, workspace)
+    assert not marker.exists(), "loading the graph cache ran code from it"
+    assert built and graph.number_of_nodes() == 14
+
+
+def test_cached_graph_answers_as_the_built_one(workspace: Path) -> None:
+    built, _ = build(MINI, workspace)
+    cached, was_built = build(MINI, workspace)
+    assert not was_built
+    assert nx.utils.graphs_equal(built, cached) and list(built.edges(keys=True)) == list(cached.edges(keys=True))
+    assert built.graph == cached.graph
+
+
+def test_a_damaged_cache_is_rebuilt_with_a_note(run, mini: list[str], workspace: Path) -> None:
+    run(*mini, "roles", "list", "--format", "json")
+    (cached,) = (workspace / "graphs").iterdir()
+    cached.write_bytes(cached.read_bytes()[:100])
+    result = run(*mini, "roles", "list", "--format", "json")
+    notes = [line for line in result.stderr.splitlines() if "graph cache" in line]
+    assert len(notes) == 1 and notes[0].startswith("note: ") and "rebuilt" in notes[0]
+    assert "Traceback" not in result.stderr
 
 
 def test_role_record_holds_requirements_qualifications_and_progressions(workspace: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from graph.vectors import VectorCache, normalise, text_key
+from graph.vectors import VectorCache, embed, normalise, text_key
 
 
 def fake_vectors(texts: list[str]) -> np.ndarray:
@@ -107,3 +107,112 @@ def test_shipped_vectors_cover_every_bundled_competency(model: str) -> None:
     found, missing = VectorCache(Path("/nonexistent/v.sqlite")).lookup(model, bundled_competency_texts())
     assert missing == [], "run `make vectors` after changing the bundled competencies"
     assert all(abs(np.linalg.norm(v) - 1) < 1e-4 for v in found.values())
+
+
+class FakeEncoder:
+    """A stand-in for the model (loading the real one costs seconds): fake_vectors, counting each call."""
+
+    name = "m"
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: list[str], progress: bool | None = None) -> np.ndarray:
+        self.calls.append(list(texts))
+        return fake_vectors(list(texts))
+
+
+def _make_read_only(path: Path) -> None:
+    """Mark a closed cache read-only the way SQLite itself honours even for root (tests run as root, for
+    whom file permissions mean nothing): a rollback journal and a write version above 2 in the header."""
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA journal_mode=DELETE")
+    data = bytearray(path.read_bytes())
+    data[18] = 3
+    path.write_bytes(bytes(data))
+
+
+def test_read_only_cache_answers_and_keeps_new_vectors_in_memory(tmp_path: Path) -> None:
+    path = tmp_path / "v.sqlite"
+    writer = VectorCache(path)
+    writer.store("m", ["known"], fake_vectors(["known"]))
+    writer.close()
+    _make_read_only(path)
+    encoder, cache = FakeEncoder(), VectorCache(path)
+    vectors = embed(["known", "new text"], encoder, cache)
+    assert encoder.calls == [["new text"]]  # the cached vector was read, not re-encoded
+    assert np.array_equal(vectors, fake_vectors(["known", "new text"]))
+    embed(["another new text"], encoder, cache)  # no second complaint
+    notices = cache.take_notices()
+    assert len(notices) == 1 and "read-only" in notices[0], notices
+    assert cache.take_notices() == []
+    assert not list(tmp_path.glob("v.sqlite.corrupt-*")), "a read-only cache is not damaged"
+
+
+def test_cache_that_cannot_be_written_still_answers(tmp_path: Path) -> None:
+    path = tmp_path / "v.sqlite"
+    writer = VectorCache(path)
+    writer.store("m", ["known"], fake_vectors(["known"]))
+    writer.close()
+    with sqlite3.connect(path) as db:  # journal mode changes: a write that a read-only file refuses
+        db.execute("PRAGMA journal_mode=WAL")
+    data = bytearray(path.read_bytes())
+    data[18] = 3  # SQLite now opens it read-only, and the cache fails as soon as it writes a new vector
+    path.write_bytes(bytes(data))
+    encoder, cache = FakeEncoder(), VectorCache(path)
+    vectors = embed(["known", "new text"], encoder, cache)
+    assert encoder.calls == [["new text"]]
+    assert np.array_equal(vectors, fake_vectors(["known", "new text"]))
+    assert len(cache.take_notices()) == 1
+
+
+def _store(path: Path, texts: list[str]) -> None:
+    cache = VectorCache(path)
+    cache.store("m", texts, fake_vectors(texts))
+    cache.close()
+
+
+def test_page_damage_below_a_valid_header_is_set_aside(tmp_path: Path) -> None:
+    path = tmp_path / "v.sqlite"
+    texts = [f"text {i}" for i in range(400)]
+    _store(path, texts)
+    with sqlite3.connect(path) as db:
+        try:
+            pages = [p for (p,) in db.execute("SELECT pageno FROM dbstat WHERE name = 'vectors' AND pagetype = 'leaf'")]
+        except sqlite3.OperationalError:
+            pytest.skip("this SQLite has no dbstat table")
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+    data = bytearray(path.read_bytes())
+    for page in pages:  # the rows' pages only: the header and the index are intact
+        data[(page - 1) * size : page * size] = os.urandom(size)
+    path.write_bytes(bytes(data))
+    encoder, cache = FakeEncoder(), VectorCache(path)
+    vectors = embed(texts[:3], encoder, cache)
+    assert np.array_equal(vectors, fake_vectors(texts[:3]))
+    assert any("damaged" in n for n in cache.take_notices())
+    assert list(tmp_path.glob("v.sqlite.corrupt-*"))
+    cache.close()
+    assert VectorCache(path).lookup("m", texts[:3])[1] == []  # the new file holds them again
+
+
+@pytest.mark.parametrize(
+    ("blob", "dim"),
+    [
+        (np.ones(5, dtype=np.float32).tobytes(), 5),  # a vector of another size
+        (np.ones(8, dtype=np.float32).tobytes()[:-2], 8),  # a truncated one
+        (np.full(8, np.nan, dtype=np.float32).tobytes(), 8),  # not a number
+        (np.full(8, np.inf, dtype=np.float32).tobytes(), 8),
+    ],
+    ids=["other-size", "truncated", "nan", "inf"],
+)
+def test_bad_rows_are_missing_and_replaced(tmp_path: Path, blob: bytes, dim: int) -> None:
+    path = tmp_path / "v.sqlite"
+    _store(path, ["good", "bad"])
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE vectors SET vec = ?, dim = ? WHERE key = ?", [blob, dim, text_key("bad")])
+    found, missing = VectorCache(path).lookup("m", ["good", "bad"])
+    assert missing == [1] and np.array_equal(found[0], fake_vectors(["good"])[0])
+    encoder = FakeEncoder()
+    vectors = embed(["good", "bad"], encoder, VectorCache(path))
+    assert encoder.calls == [["bad"]] and np.isfinite(vectors).all()
+    assert VectorCache(path).lookup("m", ["bad"])[1] == []  # the bad row was replaced

@@ -142,9 +142,12 @@ def roles_group() -> None:
 @click.pass_obj
 def roles_list(app: App, sector: str | None, band: str | None, level: int | None, fmt: str | None) -> None:
     """List roles, filtered by sector, band and level."""
-    from graph.queries import list_roles
+    from graph.queries import band_level_conflict, list_roles
 
     check_sector(app, sector)
+    conflict = band_level_conflict(app.graph(), sector, band, level)
+    if conflict:
+        raise click.UsageError(conflict)
     rows = list_roles(app.graph(), sector=sector, band=band, level=level)
     emit(View(rows, tables=[Table(ROLE_COLUMNS, rows)]), fmt)
 

@@ -5,7 +5,27 @@ from __future__ import annotations
 import click
 
 from cli.app import App, check_sector, emit, format_option, resolve, top_option
-from cli.output import Table, View
+from cli.output import Table, View, check_plot_path, plot_format
+
+
+class Fraction(click.ParamType):
+    """A number from 0 to 1; NaN and infinities are refused (FloatRange lets NaN through)."""
+
+    name = "fraction"
+
+    def convert(self, value, param, ctx) -> float:
+        import math
+
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not math.isfinite(number) or not 0.0 <= number <= 1.0:
+            self.fail(f"{value!r} is not a number from 0 to 1", param, ctx)
+        return number
+
+
+FRACTION = Fraction()
 
 EVIDENCE_COLUMNS = [
     ("status", "status"),
@@ -52,6 +72,8 @@ def similar(app: App, query: str, framework: str | None, top: int, fmt: str | No
     from graph.lookup import find
     from graph.matching import competency_text
 
+    if not query.strip():
+        raise click.BadParameter("give some text or a competency id to compare; it is empty", param_hint="QUERY")
     graph = app.graph()
     text, exclude = query, None
     if ":" in query or "." in query.split()[0]:
@@ -63,34 +85,47 @@ def similar(app: App, query: str, framework: str | None, top: int, fmt: str | No
             pass
     matcher = app.matcher()
     rows = similar_competencies(graph, matcher, text, _framework_id(app, framework), top, exclude)
+    table_rows = [{**r, "why": _why(r, matcher.threshold)} for r in rows]
     columns = [
         ("id", "competency"),
         ("label", "label"),
         ("framework", "framework"),
         ("similarity", "similarity"),
         ("same_skill", "same skill"),
+        ("why", "why"),
     ]
     emit(
         View(
             {"query": query, "matcher": matcher.description, "results": rows},
             f"Nearest to: {query}",
             [("Matcher", _matcher_text(matcher))],
-            [Table(columns, rows)],
+            [Table(columns, table_rows)],
         ),
         fmt,
     )
 
 
+def _why(row: dict, threshold: float) -> str:
+    """Which same-skill rule a row met: the similarity, or the anchor the text resolves to."""
+    if row["via"]:
+        return f"same anchor: {row['via']}"
+    return f"similarity >= {threshold:g}" if row["same_skill"] else ""
+
+
 def _matcher_text(matcher) -> str:
+    """The matcher and both same-skill rules it applies (anchors only with embeddings)."""
     if matcher.kind == "embedding":
-        return f"embeddings ({matcher.encoder.name}), same skill at similarity >= {matcher.threshold}"
-    return f"lexical (weaker: words only), same skill at similarity >= {matcher.threshold}"
+        anchors = matcher.description.get("anchor_min")
+        return f"embeddings ({matcher.encoder.name}); same skill at similarity >= {matcher.threshold:g}" + (
+            f", or when both resolve to the same anchor competency (nearest at >= {anchors:g})" if anchors else ""
+        )
+    return f"lexical (weaker: words only); same skill at similarity >= {matcher.threshold:g}"
 
 
 @click.command()
 @click.argument("framework_a")
 @click.argument("framework_b")
-@click.option("--threshold", type=click.FloatRange(0, 1), help="Similarity needed (default: the matcher's).")
+@click.option("--threshold", type=FRACTION, help="Similarity needed, 0 to 1 (default: the matcher's).")
 @format_option
 @click.pass_obj
 def crosswalk(app: App, framework_a: str, framework_b: str, threshold: float | None, fmt: str | None) -> None:
@@ -207,31 +242,43 @@ def similar_roles(app: App, role: str, sector: str | None, top: int, fmt: str | 
 @click.option("--sector", help="Roles of this sector as rows (default: all roles).")
 @click.option("--vs", "versus", help="Roles of this sector as columns (default: the same as the rows).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="CSV file to write.")
-@click.option("--plot", type=click.Path(dir_okay=False), help="Also draw a heatmap (PNG or SVG).")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False),
+    callback=check_plot_path,
+    help="Also draw a heatmap (.png, .svg or .pdf).",
+)
 @click.pass_obj
 def overlap_matrix(app: App, sector: str | None, versus: str | None, output: str, plot: str | None) -> None:
-    """Overlap scores for every pair of roles, as a CSV (and a heatmap)."""
-    from pathlib import Path
-
+    """Overlap scores for every pair of roles, as a CSV (and a heatmap). Both paths are checked before
+    any work, and both files are drawn before either is written."""
     from cli.plots import heatmap_bytes
     from graph.role_ranking import overlap_matrix as compute
     from graph.role_ranking import role_ids
-    from graph.store import atomic_write_bytes
+    from graph.store import output_target, write_output
 
+    if plot and output_target(plot) == output_target(output):
+        raise click.UsageError("-o and --plot name the same file")
+    output_target(output)
     check_sector(app, sector, "--sector")
     check_sector(app, versus, "--vs")
     graph = app.graph()
     rows, columns = role_ids(graph, sector), role_ids(graph, versus or sector)
     if not rows or not columns:
         raise click.UsageError("no roles to compare for that choice of sectors")
-    result = compute(graph, app.matcher(), rows, columns)
-    atomic_write_bytes(Path(output), _matrix_csv(result).encode("utf-8"))
-    click.echo(f"wrote {output}: {len(rows)} x {len(columns)} roles", err=True)
+    matcher = app.matcher()
+    result = compute(graph, matcher, rows, columns)
+    table = _matrix_csv(result).encode("utf-8")
     if plot:
         titles = {r: graph.nodes[f"role:{r}"]["title"] for r in {*rows, *columns}}
-        fmt = "svg" if plot.lower().endswith(".svg") else "png"
-        image = heatmap_bytes(result, titles, _matcher_text(app.matcher()), fmt, sector, versus or sector)
-        atomic_write_bytes(Path(plot), image)
+        fmt = plot_format(plot)
+        image = heatmap_bytes(result, titles, _matcher_text(matcher), fmt, sector, versus or sector)
+    for notice in matcher.cache.take_notices() if matcher.kind == "embedding" else ():
+        click.echo(f"note: {notice}", err=True)
+    write_output(output, table)
+    click.echo(f"wrote {output}: {len(rows)} x {len(columns)} roles", err=True)
+    if plot:
+        write_output(plot, image)
         click.echo(f"wrote {plot}", err=True)
 
 
@@ -239,9 +286,11 @@ def _matrix_csv(result: dict) -> str:
     import csv
     import io
 
+    from cli.output import csv_text
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["role", *result["columns"]])
+    writer.writerow([csv_text(c) for c in ["role", *result["columns"]]])
     for role, values in zip(result["rows"], result["score"], strict=True):
-        writer.writerow([role, *(f"{v:.4f}" for v in values)])
+        writer.writerow([csv_text(role), *(f"{v:.4f}" for v in values)])
     return out.getvalue()

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import click
 
-from cli.app import App, emit, format_option, resolve, top_option
-from cli.output import Table, View
+from cli.app import App, check_sector, emit, format_option, resolve, top_option
+from cli.output import Table, View, check_plot_path, markdown_escape, plot_format
 from frameworks.levels import AFC_BANDS
 
-SECTORS = ("any", "health", "social_care", "public_health")
 DEFAULT_CAP = 4  # Bands 1-4 first
 
 
@@ -20,10 +19,16 @@ DEFAULT_CAP = 4  # Bands 1-4 first
 @click.option("--max-band", type=click.Choice(AFC_BANDS, case_sensitive=False), help="Highest band a route may use.")
 @click.option("--max-level", type=click.IntRange(1, 9), help="Highest Career Framework level a route may use.")
 @click.option(
-    "--sector", type=click.Choice(SECTORS), default="any", show_default=True, help="Sector of the destinations."
+    "--sector",
+    default="any",
+    show_default=True,
+    help="Sector the destinations must be in (health, social_care, public_health or one your library declares);"
+    " steps on the way may cross sectors, and are labelled.",
 )
 @top_option
-@click.option("--max-steps", type=click.IntRange(1, 5), default=3, show_default=True)
+@click.option(
+    "--max-steps", type=click.IntRange(1, 5), default=3, show_default=True, help="Most moves in one route (1-5)."
+)
 @click.option(
     "--have",
     "passport",
@@ -32,7 +37,9 @@ DEFAULT_CAP = 4  # Bands 1-4 first
 )
 @click.option("--explain", is_flag=True, help="Show what carries over and the gap at every step.")
 @click.option("--allow-step-down", is_flag=True, help="Allow moves to a lower level.")
-@click.option("--plot", type=click.Path(dir_okay=False), help="Draw the routes (PNG or SVG).")
+@click.option(
+    "--plot", type=click.Path(dir_okay=False), callback=check_plot_path, help="Draw the routes (.png, .svg or .pdf)."
+)
 @format_option
 @click.pass_obj
 def routes(
@@ -61,6 +68,7 @@ def routes(
         raise click.UsageError("give a starting role (FROM) or a skills passport (--have FILE)")
     if max_band and max_level:
         raise click.UsageError("give --max-band or --max-level, not both")
+    check_sector(app, sector, "--sector", also=("any",))
     graph = app.graph()
     matcher = app.matcher()
     role = graph.nodes[resolve(app, "Role", start)]["id"] if start else None
@@ -76,12 +84,25 @@ def routes(
     else:
         origin = start_from_role(graph, role)
     explicit = max_level or (level_for_band(max_band) if max_band else None)
-    cap = explicit or DEFAULT_CAP
+    cap_name = f"--max-level {max_level}" if max_level else f"--max-band {max_band} (level {explicit})"
+    # with no cap given: level 4, or one above a start already there, or the destination's level
+    cap = explicit or max(DEFAULT_CAP, origin.level + 1)
+    if explicit and origin.level > explicit and not allow_step_down:
+        raise click.UsageError(
+            f"the start ({origin.title}) is at level {origin.level}, above {cap_name}: every move would be a step"
+            " down (allow them with --allow-step-down)"
+        )
     if to is not None:
-        to_level = graph.nodes[f"role:{to}"]["level"]
-        if explicit and to_level > explicit:
-            raise click.UsageError(f"{to} is at level {to_level}, above the cap of {explicit}")
-        cap = max(cap, to_level) if not explicit else cap
+        to_data = graph.nodes[f"role:{to}"]
+        if explicit and to_data["level"] > explicit:
+            raise click.UsageError(
+                f"--to {to} ({to_data['title']}) is at level {to_data['level']}, above the cap {cap_name}"
+            )
+        if sector != "any" and to_data["sector"] != sector:
+            raise click.UsageError(f"--to {to} ({to_data['title']}) is in {to_data['sector']}, not --sector {sector}")
+        if to == origin.role:
+            raise click.UsageError(f"--to {to} is where the route starts")
+        cap = max(cap, to_data["level"]) if not explicit else cap
     planner = RoutePlanner(graph, matcher)
     found = planner.routes(origin, to, cap, None if sector == "any" else sector, max_steps, top, allow_step_down)
     payload = {
@@ -100,16 +121,30 @@ def routes(
     }
     if plot:
         from cli.plots import routes_figure
-        from graph.store import atomic_write_bytes
+        from graph.store import write_output
 
-        fmt_plot = "svg" if plot.lower().endswith(".svg") else "png"
-        atomic_write_bytes(Path(plot), routes_figure(payload, fmt_plot))
+        fmt_plot = plot_format(plot)
+        write_output(Path(plot), routes_figure(payload, fmt_plot))
         click.echo(f"wrote {plot}", err=True)
     if not found:
-        click.echo(
-            "note: no route found within these limits; try --max-steps, --max-level or --allow-step-down", err=True
-        )
-    emit(_view(payload, explain), fmt)
+        click.echo(f"note: {_none_found(payload, graph)}", err=True)
+    emit(_view(payload, explain, _title(graph, to)), fmt)
+
+
+def _title(graph, role: str | None) -> str | None:
+    return None if role is None else graph.nodes[f"role:{role}"]["title"]
+
+
+def _none_found(payload: dict, graph) -> str:
+    """Why nothing came back, naming the limits that applied."""
+    limits = payload["constraints"]
+    where = f" to {_title(graph, payload['to'])}" if payload["to"] else ""
+    if limits["sector"] != "any" and not payload["to"]:
+        where += f" ending in {limits['sector']}"
+    return (
+        f"no route{where} within {plural(limits['max_steps'], 'step')} up to level {limits['max_level']};"
+        " try --max-steps, --max-level or --allow-step-down"
+    )
 
 
 def _check_passport_ids(app: App, held) -> None:
@@ -120,17 +155,39 @@ def _check_passport_ids(app: App, held) -> None:
     held.qualifications = [graph.nodes[resolve(app, "Qualification", q)]["id"] for q in held.qualifications]
 
 
+def plural(count: float, word: str, many: str | None = None) -> str:
+    """A count with its noun: '1 month', '2 months', '1.5 months', '1 item'. Every count in routes text
+    goes through here."""
+    return f"{count:g} {word if count == 1 else (many or word + 's')}"
+
+
+def _sector(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def _levels(held: int, needed: int) -> str:
+    """A gap's levels: '2->3', or 'not held->3' when nothing is held yet."""
+    return f"{held}->{needed}" if held else f"not held->{needed}"
+
+
+def _level_words(held: int, needed: int) -> str:
+    return f"level {held} to {needed}" if held else f"not held yet, needed at level {needed}"
+
+
 def _step_text(step: dict) -> str:
     training = ", ".join(
         t["title"] + (" (apprenticeship)" if t["apprenticeship"] and "apprenticeship" not in t["title"].lower() else "")
         for t in step["training"]
     )
     label = "known" if step["kind"] == "known" else "inferred"
-    cross = f", {step['sector_change'][0]} -> {step['sector_change'][1]}" if step["sector_change"] else ""
-    return f"{step['to_title']} [{label}{cross}; {step['months']:g} mo" + (f"; {training}]" if training else "]")
+    change = step["sector_change"]
+    cross = f", {_sector(change[0])} -> {_sector(change[1])}" if change else ""
+    return f"{step['to_title']} [{label}{cross}; {plural(step['months'], 'month')}" + (
+        f"; {training}]" if training else "]"
+    )
 
 
-def _view(payload: dict, explain: bool) -> View:
+def _view(payload: dict, explain: bool, to_title: str | None = None) -> View:
     rows, step_rows = [], []
     for n, route in enumerate(payload["routes"], start=1):
         dest = route["destination"]
@@ -157,23 +214,25 @@ def _view(payload: dict, explain: bool) -> View:
                     "months": step["months"],
                     "coverage": step["coverage"],
                     "training": [t["title"] for t in step["training"]],
-                    "gap": [f"{g['label']} ({g['level_held']}->{g['level_needed']})" for g in step["gap"]],
+                    "gap": [f"{g['label']} ({_levels(g['level_held'], g['level_needed'])})" for g in step["gap"]],
                     "carries_over": [c["need"] for c in step["carries_over"]],
                     "on_the_job": step["on_the_job"],
                     "source": [s["title"] for s in step["source"]],
                 }
             )
     origin = payload["from"]
+    limits = payload["constraints"]
+    sector = "any sector" if limits["sector"] == "any" else _sector(limits["sector"])
     fields = [
         ("From", f"{origin['title']} (level {origin['level']})"),
         (
             "Limits",
-            f"up to level {payload['constraints']['max_level']}, {payload['constraints']['max_steps']}"
-            f" steps, destinations in {payload['constraints']['sector']} sector(s)",
+            f"Up to level {limits['max_level']}, at most {plural(limits['max_steps'], 'step')},"
+            f" destinations in {sector}" + ("" if limits["allow_step_down"] else ", never a step down"),
         ),
     ]
     if payload["to"]:
-        fields.append(("To", payload["to"]))
+        fields.append(("To", f"{to_title} ({payload['to']})" if to_title else payload["to"]))
     for r in origin["resolutions"]:
         fields.append(("Your words", f"'{r['text']}' -> {r['label'] or 'no close competency'}"))
     columns = [
@@ -200,32 +259,62 @@ def _view(payload: dict, explain: bool) -> View:
         step_columns += [("gap", "gap (held->needed)"), ("carries_over", "carries over"), ("source", "source")]
     tables.append(Table(step_columns, step_rows, "Steps"))
     notes = [
-        "months: a known link's typical time where the library gives one, else the chosen training;"
-        " 'covers' is how much of the new role's requirements the previous one already meets."
+        "Months: a known link's typical time where the library gives one, else the chosen training."
+        " 'Covers' is how much of the new role's requirements the previous one already meets."
     ]
-    return View(payload, "Progression routes", fields, tables, notes, markdown=_markdown(payload))
+    return View(payload, "Progression routes", fields, tables, notes, markdown=_markdown(payload, to_title))
 
 
-def _markdown(payload: dict) -> str:
-    """An adviser-ready page: each route step by step, with a Mermaid diagram."""
+def _md(text: object) -> str:
+    """Library text (titles, notes, a passport's words) made inert in Markdown (cli.output.markdown_escape)."""
+    return markdown_escape(str(text))
+
+
+def _mermaid_label(text: object) -> str:
+    """A title as a safe Mermaid node label: one line, and quotes, brackets, HTML and statement breaks
+    as Mermaid entity codes, so a title can never end its label or start a line of its own (a `click`)."""
+    out = []
+    for ch in " ".join(str(text).split()):
+        if ch.isalnum() or ch in " ,.:-'()/+":
+            out.append(ch)
+        else:
+            out.append(f"#{ord(ch)};")
+    return "".join(out)
+
+
+def _link(title: object, url: str | None) -> str:
+    """A source as Markdown: the URL only when it is plain http(s), never a script or a Markdown trick."""
+    if url and url.startswith(("https://", "http://")) and not any(c in url for c in ' <>()[]"\\`'):
+        return f"{_md(title)} (<{url}>)"
+    return _md(title)
+
+
+def _markdown(payload: dict, to_title: str | None = None) -> str:
+    """An adviser-ready page: each route step by step, with a Mermaid diagram. Everything taken from
+    the library or a passport is escaped (_md, _mermaid_label): those files are not trusted."""
     origin = payload["from"]
+    limits = payload["constraints"]
     lines = [
-        f"# Career routes from {origin['title']}",
+        f"# Career routes from {_md(origin['title'])}",
         "",
-        f"Starting level: {origin['level']}. Routes go up to level {payload['constraints']['max_level']}"
-        + (f", ending at {payload['to']}" if payload["to"] else "")
+        f"Starting level: {origin['level']}. Routes go up to level {limits['max_level']}"
+        + (f", ending at {_md(to_title or payload['to'])}" if payload["to"] else "")
+        + (f", ending in {_md(_sector(limits['sector']))}" if limits["sector"] != "any" else "")
         + ".",
         "",
     ]
     for r in origin["resolutions"]:
-        lines.append(f'- Your words "{r["text"]}" were matched to **{r["label"] or "nothing close"}**.')
+        lines.append(f'- Your words "{_md(r["text"])}" were matched to **{_md(r["label"] or "nothing close")}**.')
+    if not payload["routes"]:
+        lines += ["", f"No route was found within these limits (at most {plural(limits['max_steps'], 'step')}).", ""]
+        return "\n".join(lines)
     lines += ["", "```mermaid", "flowchart LR"]
     names: dict[str, str] = {}
 
     def node(key: str, title: str) -> str:
         if key not in names:
             names[key] = f"n{len(names)}"
-            lines.append(f'  {names[key]}["{title.replace(chr(34), "")}"]')
+            lines.append(f'  {names[key]}["{_mermaid_label(title)}"]')
         return names[key]
 
     node(origin["key"], origin["title"])
@@ -242,29 +331,28 @@ def _markdown(payload: dict) -> str:
     lines += ["```", "", "Solid arrows are known routes; dotted arrows are inferred from shared skills.", ""]
     for n, route in enumerate(payload["routes"], start=1):
         dest = route["destination"]
-        band = f"Band {dest['band']}" if dest["band"] else f"level {dest['level']}"
-        lines += [f"## {n}. {dest['title']} ({band}): about {route['total_months']:g} months", ""]
+        band = f"Band {_md(dest['band'])}" if dest["band"] else f"Level {dest['level']}"
+        lines += [f"## {n}. {_md(dest['title'])} ({band}): about {plural(route['total_months'], 'month')}", ""]
         for i, step in enumerate(route["steps"], start=1):
-            cross = (
-                f" Cross-sector move: {step['sector_change'][0].replace('_', ' ')} to "
-                f"{step['sector_change'][1].replace('_', ' ')}."
-                if step["sector_change"]
-                else ""
-            )
+            change = step["sector_change"]
+            cross = f" Cross-sector move: {_md(_sector(change[0]))} to {_md(_sector(change[1]))}." if change else ""
             lines.append(
-                f"{i}. **{step['to_title']}** ({step['kind']} move, about {step['months']:g} months;"
+                f"{i}. **{_md(step['to_title'])}** ({step['kind']} move, about {plural(step['months'], 'month')};"
                 f" you already cover {step['coverage']:.0%} of what it needs).{cross}"
             )
             for t in step["training"]:
                 kind = "apprenticeship" if t["apprenticeship"] else t["kind"].replace("_", " ")
-                code = f", {t['code']}" if t["code"] else ""
-                lines.append(f"   - Training: {t['title']} ({kind}{code}, {t['months']:g} months)")
+                code = f", {_md(t['code'])}" if t["code"] else ""
+                lines.append(f"   - Training: {_md(t['title'])} ({_md(kind)}{code}, {plural(t['months'], 'month')})")
             if step["gap"]:
-                gap = "; ".join(f"{g['label']} (level {g['level_held']} to {g['level_needed']})" for g in step["gap"])
+                gap = "; ".join(
+                    f"{_md(g['label'])} ({_level_words(g['level_held'], g['level_needed'])})" for g in step["gap"]
+                )
                 lines.append(f"   - To learn: {gap}")
             if step["on_the_job"]:
-                lines.append(f"   - Learned on the job with supervision: {len(step['on_the_job'])} item(s)")
+                count = plural(len(step["on_the_job"]), "item")
+                lines.append(f"   - Learned on the job with supervision: {count}")
             for s in step["source"]:
-                lines.append(f"   - Source: {s['title']}" + (f" ({s['url']})" if s.get("url") else ""))
+                lines.append(f"   - Source: {_link(s['title'], s.get('url'))}")
         lines.append("")
     return "\n".join(lines)

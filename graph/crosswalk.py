@@ -44,21 +44,27 @@ def similar_competencies(
     exclude: str | None = None,
 ) -> list[dict]:
     """The competencies nearest to a text, best first, each with its similarity and whether it counts
-    as the same skill (`same_skill`: at or above the threshold, or the anchor the text resolves to)."""
+    as the same skill (`same_skill`): at or above the threshold, or, below it, the anchor competency the
+    text resolves to, named in `via` (as in overlap evidence) so the answer says why it matched."""
     pool = [d for d in competencies(graph, framework) if d["id"] != exclude]
     if not pool:
         return []
     scores = matcher.similarity([query], [competency_text(d) for d in pool])[0]
     (anchor,) = matcher.anchor_of([exclude or "(query)"], [query])
     ranked = sorted(range(len(pool)), key=lambda i: (-scores[i], pool[i]["id"]))[:top]
-    return [
-        {
-            **_brief(pool[i]),
-            "similarity": round(float(scores[i]), 3),
-            "same_skill": bool(scores[i] >= matcher.threshold or pool[i]["id"] == anchor),
-        }
-        for i in ranked
-    ]
+    rows = []
+    for i in ranked:
+        close = bool(scores[i] >= matcher.threshold)
+        via = pool[i]["id"] if not close and pool[i]["id"] == anchor else None
+        rows.append(
+            {
+                **_brief(pool[i]),
+                "similarity": round(float(scores[i]), 3),
+                "same_skill": close or via is not None,
+                "via": via,
+            }
+        )
+    return rows
 
 
 def crosswalk(

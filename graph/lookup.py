@@ -1,7 +1,8 @@
 """Find a node from what a person typed: an id, a title, an alias, or a near miss.
 
-Exact matches (case-insensitive) win; otherwise a clear fuzzy winner is accepted and the caller is
-told it was a guess. Anything else raises NotFound with the best candidates, so the CLI can list them.
+Exact matches (case-insensitive) win; otherwise a clear winner by `name_score` is accepted and the caller
+is told it was a guess. Several strong names raise NotFound marked ambiguous with them as the choices;
+anything else raises NotFound with the best candidates, so the CLI can list them.
 """
 
 from __future__ import annotations
@@ -12,8 +13,55 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import networkx as nx
 
-FUZZY_ACCEPT = 88  # token-sort similarity a near miss needs to be taken without asking
-FUZZY_MARGIN = 4  # ...and how far it must lead the next different node
+FUZZY_ACCEPT = 88  # a name scoring this (see name_score) may be taken without asking...
+FUZZY_MARGIN = 4  # ...when it leads the next different node by this much
+AMBIGUOUS_SPREAD = 10  # an ambiguous name lists the strong nodes and any within this of the best
+CLEAR_FLOOR = 60  # a weaker best guess is taken only with evidence no other node has (see find)
+SHORT_NAME = 4  # names this short once normalised (OT, RNA, HCA) match only exactly: fuzzily they match anything
+MINOR_WORDS = frozenset({"and", "of", "the", "in", "for", "to", "a", "with", "e", "g"})
+
+# evidence, strongest first: what kind of agreement a score rests on
+EXACT, QUERY_IN_NAME, NAME_IN_QUERY, SHARED_WORD, CHARACTERS = 4, 3, 2, 1, 0
+
+
+def _norm(text: str) -> str:
+    """Lower case, punctuation as spaces, single spaces: how every name is compared."""
+    from rapidfuzz import utils
+
+    return " ".join(utils.default_process(text).split())
+
+
+def grade(query: str, text: str) -> tuple[float, int]:
+    """(score 0-100, evidence) for how well a typed `query` names `text`; see name_score."""
+    from rapidfuzz import fuzz
+
+    q, t = _norm(query), _norm(text)
+    if not q or not t:
+        return 0.0, CHARACTERS
+    if q == t:
+        return 100.0, EXACT
+    if len(t) <= SHORT_NAME:
+        return 0.0, CHARACTERS
+    q_words, t_words = set(q.split()), set(t.split())
+    if q_words <= t_words:
+        return 90.0 + 9.0 * len(q) / len(t), QUERY_IN_NAME
+    if len(q) <= SHORT_NAME:
+        return 0.0, CHARACTERS  # a short query names only what it equals or is a word of
+    if t_words <= q_words:
+        return 80.0 + 9.0 * len(t) / len(q), NAME_IN_QUERY
+    score = float(max(fuzz.ratio(q, t), fuzz.token_sort_ratio(q, t)))
+    return score, SHARED_WORD if (q_words & t_words) - MINOR_WORDS else CHARACTERS
+
+
+def name_score(query: str, text: str) -> float:
+    """How well a typed `query` names `text` (0-100): the one scorer behind `find` and role search.
+
+    Exact (ignoring case and punctuation) is 100. Short names (acronyms) score only when exact, since a
+    two-letter alias is a substring or near miss of almost anything. When every word of the query is a
+    word of the name the match is strong (90-99, more the more of the name it covers); when every word
+    of the name is in the query it is good (80-89). Otherwise the better of plain and word-order-free
+    edit similarity, so a typo still finds its name."""
+    return grade(query, text)[0]
 
 
 @dataclass(frozen=True)
@@ -47,6 +95,8 @@ def _names(graph: nx.MultiDiGraph, kind: str) -> list[tuple[str, str, str]]:
             if data.get(field):
                 names.append((data[field], how, node))
         names += [(alias, "alias", node) for alias in data.get("aliases", [])]
+        if data.get("code"):  # a qualification's standard or qualification number, e.g. ST0216
+            names.append((data["code"], "code", node))
     return names
 
 
@@ -55,8 +105,28 @@ def _label(graph: nx.MultiDiGraph, node: str) -> str:
     return data.get("title") or data.get("name") or data.get("label") or data["id"]
 
 
+def ranked_nodes(graph: nx.MultiDiGraph, kind: str, name: str) -> list[tuple[str, float, str, int]]:
+    """Every node of `kind` with its best score for `name`, the name that earned it and the strongest
+    evidence any of its names gives, best first; on a tie a title or alias is reported rather than an id."""
+    best: dict[str, tuple[float, int, bool, str]] = {}
+    strongest: dict[str, int] = {}
+    for text, how, node in _names(graph, kind):
+        score, evidence = grade(name, text)
+        entry = (score, evidence, how != "id", text)
+        if node not in best or entry[:3] > best[node][:3]:
+            best[node] = entry
+        strongest[node] = max(evidence, strongest.get(node, CHARACTERS))
+    ordered = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
+    return [(node, score, text, strongest[node]) for node, (score, _, _, text) in ordered]
+
+
 def find(graph: nx.MultiDiGraph, kind: str, name: str) -> Match:
-    """Resolve `name` to one node of `kind` (Role, Framework, Competency, Qualification)."""
+    """Resolve `name` to one node of `kind` (Role, Framework, Competency, Qualification).
+
+    An exact name wins. Otherwise the best-scoring node is taken, as a "fuzzy" match the caller should
+    report, when it is clearly best: strong (FUZZY_ACCEPT) and ahead of the next node, or fair
+    (CLEAR_FLOOR) with evidence no other node has (say the only one sharing a word with the name). When
+    several strong nodes score about as well, the name is ambiguous and they are the choices."""
     names = _names(graph, kind)
     wanted = name.strip().casefold()
     exact = {}
@@ -68,21 +138,16 @@ def find(graph: nx.MultiDiGraph, kind: str, name: str) -> Match:
         return Match(node, graph.nodes[node]["id"], how, text)
     if len(exact) > 1:
         raise NotFound(kind, name, [(graph.nodes[n]["id"], _label(graph, n)) for n in sorted(exact)], ambiguous=True)
-    from rapidfuzz import fuzz, process, utils  # only a near miss pays for fuzzy matching
-
-    scored = process.extract(
-        name, [t for t, _, _ in names], scorer=fuzz.token_sort_ratio, processor=utils.default_process, limit=40
-    )
-    best: dict[str, tuple[float, str]] = {}
-    for text, score, index in scored:
-        node = names[index][2]
-        if node not in best or score > best[node][0]:
-            best[node] = (score, text)
-    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
+    ranked = ranked_nodes(graph, kind, name)
     if ranked:
-        node, (score, text) = ranked[0]
-        runner_up = ranked[1][1][0] if len(ranked) > 1 else 0
-        if score >= FUZZY_ACCEPT and score - runner_up >= FUZZY_MARGIN:
+        node, score, text, evidence = ranked[0]
+        others = ranked[1:]
+        lead = score - max((s for _, s, _, _ in others), default=0.0)
+        alone = evidence > CHARACTERS and all(e < evidence for _, _, _, e in others)
+        if (score >= FUZZY_ACCEPT and lead >= FUZZY_MARGIN) or (score >= CLEAR_FLOOR and alone):
             return Match(node, graph.nodes[node]["id"], "fuzzy", text, score)
-    candidates = [(graph.nodes[n]["id"], _label(graph, n)) for n, (s, _) in ranked[:5] if s >= 50]
-    raise NotFound(kind, name, candidates, ambiguous=bool(ranked) and ranked[0][1][0] >= FUZZY_ACCEPT)
+        if score >= FUZZY_ACCEPT:  # several strong names about as good: ask which
+            close = [n for n, s, _, _ in ranked if s >= FUZZY_ACCEPT or score - s < AMBIGUOUS_SPREAD][:8]
+            raise NotFound(kind, name, [(graph.nodes[n]["id"], _label(graph, n)) for n in close], ambiguous=True)
+    candidates = [(graph.nodes[n]["id"], _label(graph, n)) for n, s, _, _ in ranked[:5] if s >= 50]
+    raise NotFound(kind, name, candidates)

@@ -125,7 +125,9 @@ def test_graph_stats_build_and_export(run, mini, tmp_path: Path) -> None:
     assert back.number_of_nodes() == stats["total_nodes"] and back.number_of_edges() == stats["total_edges"]
     cypher = tmp_path / "g.cypher"
     run(*mini, "graph", "export", "--format", "cypher", "-o", cypher)
-    assert cypher.read_text().count("CREATE (:Role") == 3
+    text = cypher.read_text()
+    assert text.count("CREATE (:`Role`:`PathwaysNode`") == 3  # every node carries our mark, as a push does
+    assert "`_pathways`: 'role:mini:hca'" in text
 
 
 def test_library_from_environment(run, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -155,3 +157,50 @@ def test_csv_library_on_the_command_line(run, tmp_path: Path) -> None:
             "requirements": 2,
         }
     ]
+
+
+# -- names: one scorer for lookup and search, ambiguity said aloud (bundled library) --------------------
+
+
+def _errors(stderr: str) -> list[str]:
+    assert "Traceback" not in stderr
+    return [line for line in stderr.splitlines() if line.startswith("error:")]
+
+
+def test_an_ambiguous_name_lists_its_choices_on_one_line(run) -> None:
+    result = run("routes", "care worker", "--to", "registered nurse", expect=2)
+    (line,) = _errors(result.stderr)
+    assert line.startswith("error: role 'registered nurse' is ambiguous; candidates: ")
+    for nurse in ("registered-nurse-adult", "registered-nurse-mental-health", "registered-nurse-learning-disability"):
+        assert f"hsc:{nurse}" in line
+
+
+def test_a_clearly_best_guess_is_taken_and_said(run) -> None:
+    # "night sitter" shares a word only with the care worker's alias "night care assistant"
+    result = run("roles", "show", "night sitter", "--format", "json")
+    assert json.loads(result.stdout)["id"] == "hsc:care-worker"
+    assert "note: took 'night sitter' to mean hsc:care-worker (Care worker" in result.stderr
+
+
+def test_role_search_does_not_match_on_short_aliases(run) -> None:
+    hits = run.json("roles", "search", "physiotherapy")
+    assert {h["id"] for h in hits[:4]} == {
+        "hsc:physiotherapist",
+        "hsc:therapy-assistant",
+        "hsc:therapy-support-worker",
+        "hsc:therapy-assistant-practitioner",
+    }
+    # PA, AP, OT, RNA... are not near misses of "physiotherapy": acronyms only match exactly
+    assert not [h for h in hits if len(h["matched_text"]) <= 4]
+    assert run.json("roles", "search", "OT")[0]["id"] == "hsc:occupational-therapist"
+
+
+def test_role_search_and_lookup_use_one_scorer(run) -> None:
+    for typed in ("helthcare asistant", "night sitter", "care worker nights"):
+        assert run.json("roles", "show", typed)["id"] == run.json("roles", "search", typed)[0]["id"]
+
+
+def test_roles_list_refuses_a_band_and_level_that_contradict(run) -> None:
+    result = run("roles", "list", "--band", "3", "--level", "5", expect=2)
+    assert "--band 3 and --level 5 contradict" in result.stderr
+    assert run.json("roles", "list", "--band", "3", "--level", "3")

@@ -235,3 +235,28 @@ def test_fast_matrix_equals_the_plain_definition_with_free_text_anchors(tmp_path
         for j, b in enumerate(roles):
             assert cover[i, j] == pytest.approx(role_overlap(graph, a, b, matcher)["a_covers_b"]["coverage"], abs=1e-4)
     assert cover[0, 1] > 0  # "wash and dress" and "personal hygiene" meet at the personal care anchor
+
+
+def test_similar_says_which_rule_made_a_row_the_same_skill(run) -> None:
+    query = "supports people with washing and dressing while keeping their dignity"
+    first = run.json("similar", query, "--top", "3")["results"][0]
+    # below the 0.65 threshold, yet the same skill: the text resolves to this anchor competency
+    assert first["id"] == "hsc:core.personal-care" and first["similarity"] < 0.65 and first["same_skill"]
+    assert first["via"] == "hsc:core.personal-care"
+    table = run("similar", query, "--top", "3", "--format", "table").stdout
+    assert "same anchor: hsc:core.personal-care" in table and "or when both resolve to the same anchor" in table
+    close = run.json("similar", "practice.partnership-working", "--top", "1")["results"][0]
+    assert close["id"] == "hsc:ph.collaboration" and close["similarity"] >= 0.65 and close["via"] is None
+    assert "similarity >= 0.65" in run("similar", "practice.partnership-working", "--format", "csv").stdout
+
+
+@pytest.mark.parametrize("query", ["", "   "])
+def test_similar_refuses_an_empty_query(run, query: str) -> None:
+    result = run("similar", query, expect=2)
+    assert "empty" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "-0.1", "1.5", "half"])
+def test_threshold_must_be_a_number_from_0_to_1(run, mini, value: str) -> None:
+    result = run(*mini, "--no-embeddings", "crosswalk", "care", "care", "--threshold", value, expect=2)
+    assert "--threshold" in result.stderr and "Traceback" not in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,93 @@ def test_care_worker_routes_include_senior_care_worker_and_nhs_roles(bundled_rou
     assert any(r["destination"]["sector"] == "health" and r["cross_sector"] for r in found)
     health = bundled_routes("hsc:care-worker", sector="health", top=5)
     assert health and all(r["destination"]["sector"] == "health" for r in health)
+
+
+# -- what a person reads, and constraints never dropped silently -------------------------------------------
+
+
+def test_routes_text_counts_and_levels_read_as_english(run) -> None:
+    page = run("routes", "care worker", "--format", "md").stdout
+    assert re.search(r"\b1 month\b", page) and not re.search(r"\b1 (months|items|steps)\b", page)
+    for wrong in ("item(s)", "(level 0 to"):
+        assert wrong not in page, wrong
+    assert "not held yet, needed at level" in page
+    prose = page.split("```")[0] + page.split("```")[2]  # all but the diagram
+    for line in prose.splitlines():
+        words = line.lstrip(" -#0123456789.*").lstrip()
+        assert not words or not words[0].islower(), line
+    table = run(*LADDER, "routes", "hca", "--explain", "--format", "table").stdout
+    assert "(not held->3)" in table and "(0->" not in table
+    assert "Limits: Up to level 4, at most 3 steps" in table and "\nmonths:" not in table
+
+
+HOSTILE_TITLE = 'Senior <img src=x onerror=alert(1)> *HCA* [x](javascript:alert(1)) X"] click n0 "javascript:alert(1)"'
+
+
+def _hostile_ladder(tmp_path: Path) -> Path:
+    copy = tmp_path / "ladder"
+    copy.mkdir()
+    for source in (DATA / "ladder").iterdir():
+        text = source.read_text()
+        if source.name == "roles.yaml":
+            text = text.replace(
+                "title: Senior healthcare assistant",
+                "title: '" + HOSTILE_TITLE + "'",
+            )
+        (copy / source.name).write_text(text)
+    return copy
+
+
+def _assert_inert(page: str) -> None:
+    diagram = page.split("```mermaid\n")[1].split("```")[0].splitlines()
+    assert diagram[0] == "flowchart LR"
+    for line in diagram[1:]:  # node and edge statements only, labels quoted, nothing that ends a label
+        assert re.fullmatch(r'  n\d+\["[^"\n<>]*"\]|  n\d+ (-->|-\.->)\|"[\d.]+ mo"\| n\d+', line), line
+    assert not [line for line in page.splitlines() if line.strip().startswith("click")]
+    assert "<img" not in page and "&lt;img" in page and "\\*HCA\\*" in page and "\\[x\\]" in page
+
+
+def test_markdown_page_escapes_what_the_library_says(run, tmp_path: Path) -> None:
+    hostile = ["--no-bundled", "--library", str(_hostile_ladder(tmp_path)), "--no-embeddings"]
+    page = run(*hostile, "routes", "hca", "--format", "md").stdout
+    _assert_inert(page)
+    # a title with a line break cannot open a line of its own in the diagram either
+    from cli.routes_commands import _markdown
+
+    payload = json.loads(run(*hostile, "routes", "hca", "--format", "json").stdout)
+    for route in payload["routes"]:
+        for step in route["steps"]:
+            step["to_title"] = step["to_title"].replace(" click", '\nclick n1 "javascript:alert(2)"\n<b>')
+    _assert_inert(_markdown(payload))
+
+
+def test_explicit_limits_are_refused_when_they_conflict(run) -> None:
+    cases = {
+        ("carer", "--to", "associate", "--sector", "social_care"): "is in health, not --sector social_care",
+        ("nurse", "--max-level", "3"): "is at level 5, above --max-level 3",
+        ("carer", "--to", "carer"): "is where the route starts",
+        ("carer", "--to", "nurse", "--max-band", "4"): "above the cap --max-band 4",
+    }
+    for args, message in cases.items():
+        result = run(*LADDER, "routes", *args, expect=2)
+        (line,) = [x for x in result.stderr.splitlines() if "Error" in x or "error" in x]
+        assert message in line, (args, line)
+
+
+def test_routes_sector_typo_suggests_and_sector_is_the_destinations(run) -> None:
+    assert (
+        "did you mean 'social_care'" in run(*LADDER, "routes", "hca", "--sector", "socialcare", expect=2).stderr.lower()
+    )
+    result = routes(run, "hca", "--sector", "social_care", "--top", "20")
+    assert result["routes"] and all(r["destination"]["sector"] == "social_care" for r in result["routes"])
+
+
+def test_a_start_above_the_default_cap_still_finds_routes(run) -> None:
+    result = run.json("routes", "registered nurse (adult)")
+    assert result["routes"] and result["constraints"]["max_level"] == 6
+
+
+def test_no_route_note_names_the_limits(run) -> None:
+    result = run(*LADDER, "routes", "carer", "--to", "nurse", "--max-steps", "1", "--format", "json")
+    assert json.loads(result.stdout)["routes"] == []
+    assert "note: no route to Registered nurse within 1 step up to level 5" in result.stderr

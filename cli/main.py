@@ -11,6 +11,7 @@ from cli.jd_commands import jd
 from cli.library_commands import frameworks_group, roles_group, schema, validate
 from cli.neo4j_commands import neo4j_group
 from cli.overlap_commands import crosswalk, embed, overlap, overlap_matrix, similar, similar_roles
+from cli.qualification_commands import qualifications_group
 from cli.routes_commands import routes
 from cli.team_commands import team_group
 
@@ -70,6 +71,7 @@ for command in (
     schema,
     frameworks_group,
     roles_group,
+    qualifications_group,
     graph_group,
     embed,
     similar,

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import Counter
 
 import networkx as nx
-from rapidfuzz import fuzz, utils
 
 from frameworks.levels import level_for_band
 from graph.build import node_id
+from graph.lookup import name_score
 
 AFC_ORDER = {b: i for i, b in enumerate(("1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9"))}
 
@@ -104,18 +104,35 @@ def list_roles(
     return sorted(result, key=_role_order)
 
 
+SUMMARY_WEIGHT = 0.8  # a match in a role's summary counts less than one in its title or aliases
+
+
+def band_level_conflict(
+    graph: nx.MultiDiGraph, sector: str | None = None, band: str | None = None, level: int | None = None
+) -> str | None:
+    """Why a band and a level given together can match no role, in one line, or None when they agree
+    (or either is absent): an empty list would otherwise look like an answer."""
+    if band is None or level is None or list_roles(graph, sector, band, level):
+        return None
+    levels = sorted({r["level"] for r in list_roles(graph, sector, band=band)})
+    if not levels:
+        return None  # nothing on that band at all: the empty list is the answer
+    on_band = ", ".join(str(x) for x in levels)
+    return (
+        f"--band {band} and --level {level} contradict each other: band {band} roles are at level {on_band},"
+        f" none at level {level}; give one of them"
+    )
+
+
 def search_roles(graph: nx.MultiDiGraph, text: str, top: int = 10) -> list[dict]:
-    """Roles whose title, aliases or summary best match free text (lexical; best field wins)."""
+    """Roles whose title, aliases or summary best match free text, scored as `find` scores names
+    (graph.lookup.name_score: acronyms only when exact), the summary at SUMMARY_WEIGHT; best field wins."""
     scored = []
     for node, d in _nodes(graph, "Role"):
         fields = [("title", d["title"])] + [("alias", a) for a in d["aliases"]] + [("summary", d["summary"])]
         best = max(
             (
-                (
-                    fuzz.WRatio(text, value, processor=utils.default_process) * (0.8 if field == "summary" else 1.0),
-                    field,
-                    value,
-                )
+                (name_score(text, value) * (SUMMARY_WEIGHT if field == "summary" else 1.0), field, value)
                 for field, value in fields
                 if value
             ),
@@ -200,3 +217,73 @@ def graph_stats(graph: nx.MultiDiGraph) -> dict:
         "total_nodes": graph.number_of_nodes(),
         "total_edges": graph.number_of_edges(),
     }
+
+
+def qualification_summary(graph: nx.MultiDiGraph, node: str) -> dict:
+    """The short qualification record used in lists: {id, title, kind, code, rqf_level, months}."""
+    d = graph.nodes[node]
+    return {
+        "id": d["id"],
+        "title": d["title"],
+        "kind": d["qualification_kind"],
+        "code": d["code"] or None,
+        "rqf_level": d["rqf_level"],
+        "months": d["months"],
+        "experience_months": d.get("experience_months", 0),
+    }
+
+
+def list_qualifications(graph: nx.MultiDiGraph, kind: str | None = None, level: int | None = None) -> list[dict]:
+    """Qualifications filtered by kind and RQF level, lowest level first: the ids a passport names."""
+    rows = [
+        qualification_summary(graph, node)
+        for node, d in _nodes(graph, "Qualification")
+        if (kind is None or d["qualification_kind"] == kind) and (level is None or d["rqf_level"] == level)
+    ]
+    return sorted(rows, key=lambda r: (r["rqf_level"] or 0, r["kind"], r["title"].lower()))
+
+
+def qualification_kinds(graph: nx.MultiDiGraph) -> list[str]:
+    return sorted({d["qualification_kind"] for _, d in _nodes(graph, "Qualification")})
+
+
+def qualification_record(graph: nx.MultiDiGraph, node: str) -> dict:
+    """One qualification in full: what it develops, what it needs first, which roles ask for it and which
+    known moves go through it."""
+    d = graph.nodes[node]
+    develops = [
+        {"competency": graph.nodes[t]["id"], "label": graph.nodes[t]["label"], "level": e["level"]}
+        for _, t, k, e in graph.out_edges(node, keys=True, data=True)
+        if k == "DEVELOPS"
+    ]
+    asked_by: dict[str, list[dict]] = {"required_by": [], "desirable_for": []}
+    for source, _, k, e in graph.in_edges(node, keys=True, data=True):
+        if k == "REQUIRES_QUALIFICATION":
+            role = graph.nodes[source]
+            asked_by["required_by" if e["essential"] else "desirable_for"].append(
+                {"role": role["id"], "title": role["title"]}
+            )
+    own_id = d["id"]
+    moves = []
+    for source, target, k, e in graph.edges(keys=True, data=True):
+        via = e.get("via", []) if k == "PROGRESSES_TO" else []
+        if any(own_id == item or (isinstance(item, dict) and own_id in item.get("any_of", [])) for item in via):
+            moves.append({"from": graph.nodes[source]["id"], "to": graph.nodes[target]["id"]})
+    titles = {data["id"]: data["title"] for _, data in _nodes(graph, "Qualification")}
+    return {
+        **qualification_summary(graph, node),
+        "prerequisites": [_qualification_ref(item, titles) for item in d["prerequisites"]],
+        "develops": sorted(develops, key=lambda x: (-x["level"], x["competency"])),
+        "required_by": sorted(asked_by["required_by"], key=lambda r: r["role"]),
+        "desirable_for": sorted(asked_by["desirable_for"], key=lambda r: r["role"]),
+        "on_moves": sorted(moves, key=lambda m: (m["from"], m["to"])),
+        "note": d["note"] or None,
+        "source": d["source"],
+    }
+
+
+def _qualification_ref(item: str | dict, titles: dict[str, str]) -> dict:
+    """A prerequisite as {id, title}, or {any_of: [{id, title}]} for a group of alternatives."""
+    if isinstance(item, dict):
+        return {"any_of": [{"id": q, "title": titles.get(q, q)} for q in item["any_of"]]}
+    return {"id": item, "title": titles.get(item, item)}

@@ -9,40 +9,7 @@ from pathlib import Path
 import click
 
 from cli.app import App, resolve
-from frameworks.levels import AFC_BANDS, level_for_band
-
-
-def _progression(graph, matcher, role: str) -> list[dict]:
-    """Where the postholder can go next: the role's known progressions (sourced), then the routes
-    engine's best further destinations, up to two levels up."""
-    from graph.queries import role_record
-    from pathways.routes import RoutePlanner, start_from_role
-
-    known = [
-        {
-            "role": p["role"],
-            "title": p["title"],
-            "months": p["months"],
-            "via": [graph.nodes[f"qualification:{q}"]["title"] for q in p["via"]],
-            "known": True,
-        }
-        for p in role_record(graph, f"role:{role}")["progresses_to"]
-    ]
-    start = start_from_role(graph, role)
-    found = RoutePlanner(graph, matcher).routes(start, cap=min(9, start.level + 2), max_steps=2, top=8)
-    listed = {p["role"] for p in known}
-    further = [
-        {
-            "role": r.roles[-1],
-            "title": r.steps[-1]["to_title"],
-            "months": round(r.months, 1),
-            "via": [t["title"] for s in r.steps for t in s["training"] if t["kind"] != "short_course"],
-            "known": False,
-        }
-        for r in found
-        if r.roles[-1] not in listed
-    ]
-    return known + further[:3]
+from frameworks.levels import AFC_BANDS
 
 
 @click.command("jd")
@@ -51,7 +18,14 @@ def _progression(graph, matcher, role: str) -> list[dict]:
 @click.option("--title", help="Title of the blended role.")
 @click.option("--band", type=click.Choice(AFC_BANDS, case_sensitive=False), help="Band for the blended role.")
 @click.option("--level", type=click.IntRange(1, 9), help="Career Framework level for the blended role.")
-@click.option("--format", "fmt", type=click.Choice(["md", "docx", "json", "txt"]), default="md", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "docx", "json", "txt"]),
+    default="md",
+    show_default=True,
+    help="Markdown, Word (needs -o), JSON, or plain text.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (needed for docx).")
 @click.option("--template", type=click.Path(dir_okay=False), help="Your own Jinja2 template (md or txt).")
 @click.pass_obj
@@ -68,9 +42,9 @@ def jd(
 ) -> None:
     """Draft a job description for ROLE, or with --blend one role from several ROLEs."""
     from cli.jd_render import TemplateProblem, render_docx, render_template
-    from graph.store import atomic_write_bytes
+    from graph.store import write_output
     from pathways.jd import blend as blend_roles
-    from pathways.jd import job_description
+    from pathways.jd import job_description, progression
 
     if blend and (len(roles) < 2 or not title):
         raise click.UsageError("--blend needs two or more roles and a --title")
@@ -85,12 +59,12 @@ def jd(
     graph = app.graph()
     ids = [graph.nodes[resolve(app, "Role", r)]["id"] for r in roles]
     if blend:
-        chosen_level = level or (level_for_band(band) if band else None)
-        document = blend_roles(graph, app.matcher(), ids, title, band, chosen_level)
+        document = blend_roles(graph, app.matcher(), ids, title, band.lower() if band else None, level)
+        asked = document["blend"]["asked"]["conflicts"]
         for conflict in document["blend"]["conflicts"]:
-            click.echo(f"note: check: {conflict}", err=True)
+            click.echo(f"warning: {conflict}" if conflict in asked else f"note: check: {conflict}", err=True)
     else:
-        document = job_description(graph, ids[0], _progression(graph, app.matcher(), ids[0]))
+        document = job_description(graph, ids[0], progression(graph, app.matcher(), ids[0]))
     if fmt == "json":
         data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     elif fmt == "docx":
@@ -102,7 +76,7 @@ def jd(
             click.echo(f"error: {err}", err=True)
             raise click.exceptions.Exit(2) from None
     if output:
-        atomic_write_bytes(Path(output), data)
+        write_output(Path(output), data)
         click.echo(f"wrote {output}", err=True)
     else:
         sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else click.echo(data.decode(), nl=False)

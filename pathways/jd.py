@@ -4,13 +4,18 @@ A job description here is plain data (the JSON contract); cli/ renders it as Mar
 Duties are the role's competency statements, which say what the postholder does in the present tense
 ("Measures and records ..."), grouped by framework area, deepest first. The person specification splits essential
 from desirable: qualifications, then knowledge and skills with the level each is needed at.
+
+Everything here is read by the reader of a job advert, so every sentence it writes starts with a capital
+letter, the purpose comes from the role summary's opening (what the job is), never from the notes the
+library keeps about its sources, and pay is shown as the library records it, with its basis and date.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from frameworks.levels import CAREER_FRAMEWORK_LEVELS
+from frameworks.levels import CAREER_FRAMEWORK_LEVELS, level_for_band
 from graph.build import node_id
 from graph.overlap import Need, role_needs, similarity_between
 from graph.queries import role_record
@@ -20,13 +25,91 @@ if TYPE_CHECKING:
 
     from graph.matching import Matcher
 
+# A blended role may sit one level above the roles it merges (a wider remit; NHS Education for Scotland
+# puts level 2 at band 2/3, level 3 at band 3/4), but not further: nothing in the merged requirements
+# would support it.
+BLEND_LEVEL_HEADROOM = 1
+
+_PERIOD = {"year": "a year", "month": "a month", "week": "a week", "hour": "an hour"}
+_CURRENCY = {"GBP": "£", "EUR": "€", "USD": "$"}
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATES = (
+    re.compile(rf"\b(?:\d{{1,2}} )?(?:{_MONTHS}) (?:19|20)\d\d\b"),  # "March 2025", "1 April 2025"
+    re.compile(r"\b(?:19|20)\d\d/\d\d\b"),  # a financial year, "2025/26"
+    re.compile(r"\b(?:19|20)\d\d-\d\d-\d\d\b"),  # an ISO date
+    re.compile(r"\b(?:19|20)\d\d\b"),  # a year
+)
+
 
 def duty(statement: str) -> str:
     """A competency statement as a duty statement: it already says what the postholder does, in the
     present tense ("Measures and records ..."), so it is kept whole and only tidied."""
-    text = " ".join(statement.split())
+    return sentence(statement)
+
+
+def sentence(text: str) -> str:
+    """Text as a sentence a reader sees: single-spaced, a capital first letter, a full stop at the end."""
+    text = " ".join(text.split())
+    if not text:
+        return text
     text = text[:1].upper() + text[1:]
-    return text if text.endswith(".") else text + "."
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def job_purpose(summary: str, title: str, level: int, settings: list[str]) -> str:
+    """The job purpose: the summary's opening sentence, which says what the job is. The sentences after
+    it are the library's notes about bands, sources and registration routes, written for the people who
+    keep the library, not for someone reading a job advert."""
+    text = " ".join(summary.split())
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[0] if text else ""
+    if first:
+        return sentence(first)
+    where = f" in {_and(settings)}" if settings else ""
+    return sentence(f"Works as {_a(lower_title(title))}{where}, at Career Framework level {level}")
+
+
+def pay_record(pay: dict | None) -> dict | None:
+    """The role's recorded pay with a readable figure (`text`) and the date the figure is for (`as_of`,
+    taken from its basis where the library gives one, else null)."""
+    if not pay:
+        return None
+    symbol = _CURRENCY.get(pay.get("currency") or "GBP", f"{pay.get('currency')} ")
+    period = pay.get("period") or "year"
+
+    def money(value: float) -> str:
+        return f"{symbol}{value:,.2f}" if period == "hour" or value != int(value) else f"{symbol}{value:,.0f}"
+
+    low, high = float(pay["min"]), float(pay["max"])
+    figure = money(low) if low == high else f"{money(low)} to {money(high)}"
+    basis = (pay.get("basis") or "").strip().rstrip(".") or None  # shown inside brackets: no stray full stop
+    as_of = next((m.group(0) for rx in _DATES if basis and (m := rx.search(basis))), None)
+    return {**pay, "basis": basis, "as_of": as_of, "text": f"{figure} {_PERIOD.get(period, 'a ' + period)}"}
+
+
+def duration(months: float | None) -> str | None:
+    """'about 18 months', 'about 1 month', or None when no time is recorded."""
+    if not months:
+        return None
+    return f"about {months:g} month{'' if months == 1 else 's'}"
+
+
+def lower_title(title: str) -> str:
+    """A role title for the middle of a sentence: 'Care worker' -> 'care worker', 'GP receptionist' kept."""
+    return title if title[1:2].isupper() else title[:1].lower() + title[1:]
+
+
+def _a(phrase: str) -> str:
+    acronym = phrase[1:2].isupper()
+    vowel = phrase[:1] in "AEFHILMNORSX" if acronym else phrase[:1].lower() in "aeiou"
+    return f"{'an' if vowel else 'a'} {phrase}"
+
+
+def _experience(title: str) -> str:
+    return f"Experience as {_a(lower_title(title))} or in a similar role"
+
+
+def _sector_name(sectors: list[str]) -> str:
+    return sentence(_and([s.replace("_", " ") for s in sectors])).rstrip(".")
 
 
 def _competency(graph: nx.MultiDiGraph, cid: str) -> dict:
@@ -53,7 +136,7 @@ def _person_spec(graph: nx.MultiDiGraph, requirements: list[dict], quals: dict, 
     spec = {}
     for group, essential in (("essential", True), ("desirable", False)):
         spec[group] = {
-            "qualifications": [q["title"] for q in quals["required" if essential else "desirable"]],
+            "qualifications": [qualification_title(q) for q in quals["required" if essential else "desirable"]],
             "knowledge_and_skills": [
                 {
                     "label": _competency(graph, r["competency"])["label"],
@@ -79,11 +162,83 @@ def _sources(graph: nx.MultiDiGraph, requirements: list[dict], extra: list[dict]
     return used + extra
 
 
+def _move(graph: nx.MultiDiGraph, role: str, title: str, months: float | None, via: list[str], known: bool) -> dict:
+    """One place the postholder can go next, in the one shape every renderer reads."""
+    return {
+        "role": role,
+        "title": title,
+        "level": graph.nodes[node_id("Role", role)]["level"],
+        "months": months,
+        "duration": duration(months),
+        "via": via,
+        "known": known,
+    }
+
+
+def qualification_title(item: dict) -> str:
+    """A role's qualification as a reader sees it: its title, or 'A or B' for a group of alternatives."""
+    return " or ".join(q["title"] for q in item["any_of"]) if "any_of" in item else item["title"]
+
+
+def _via_title(graph: nx.MultiDiGraph, item: str | dict) -> str:
+    """A progression link's qualification (an id, or {any_of: [ids]}) as a title."""
+    ids = item["any_of"] if isinstance(item, dict) else [item]
+    return " or ".join(graph.nodes[node_id("Qualification", q)]["title"] for q in ids)
+
+
+def known_progressions(graph: nx.MultiDiGraph, record: dict) -> list[dict]:
+    """The role's progression links from the library, with the qualifications each goes through."""
+    return [
+        _move(
+            graph,
+            p["role"],
+            p["title"],
+            p["months"],
+            [_via_title(graph, q) for q in p["via"]],
+            True,
+        )
+        for p in record["progresses_to"]
+    ]
+
+
+def progression(graph: nx.MultiDiGraph, matcher: Matcher, role: str, further: int = 3) -> list[dict]:
+    """Where the postholder can go next: the role's known progressions (sourced), then the routes
+    engine's best further destinations, up to two levels up."""
+    from pathways.routes import RoutePlanner, start_from_role
+
+    known = known_progressions(graph, role_record(graph, node_id("Role", role)))
+    start = start_from_role(graph, role)
+    found = RoutePlanner(graph, matcher).routes(start, cap=min(9, start.level + 2), max_steps=2, top=8)
+    listed = {p["role"] for p in known}
+    extra = [
+        _move(
+            graph,
+            r.roles[-1],
+            r.steps[-1]["to_title"],
+            round(r.months, 1),
+            [t["title"] for s in r.steps for t in s["training"] if t["kind"] != "short_course"],
+            False,
+        )
+        for r in found
+        if r.roles[-1] not in listed
+    ]
+    return ordered_moves(known + extra[:further], start.level)
+
+
+def ordered_moves(moves: list[dict], level: int) -> list[dict]:
+    """Moves up first (nearest level, then quickest, unknown times last), then moves across. A move to a
+    lower level is not progression for someone in this job, so it is left out."""
+    return sorted(
+        (m for m in moves if m["level"] >= level),
+        key=lambda m: (m["level"] <= level, m["level"], m["months"] is None, m["months"] or 0, m["title"]),
+    )
+
+
 def job_description(graph: nx.MultiDiGraph, role: str, progression: list[dict] | None = None) -> dict:
-    """The job description of a role: purpose, duties, person specification, training and progression
-    (`progression`: routes from the routes engine; without it, the role's known progression links)."""
+    """The job description of a role: purpose, duties, person specification, pay, training and progression
+    (`progression`: from `progression()`; without it, the role's known progression links)."""
     record = role_record(graph, node_id("Role", role))
-    experience = [f"Experience as a {m['title'].lower()} or in a similar role" for m in record["progresses_from"]][:2]
+    experience = [_experience(m["title"]) for m in record["progresses_from"]][:2]
     if record["level"] >= 3 and not experience:
         experience = ["Experience of health or social care work at the level below"]
     return {
@@ -93,17 +248,18 @@ def job_description(graph: nx.MultiDiGraph, role: str, progression: list[dict] |
         "level": record["level"],
         "level_means": CAREER_FRAMEWORK_LEVELS.get(record["level"], ""),
         "sector": record["sector"],
+        "sector_name": _sector_name([record["sector"]]),
         "settings": record["settings"],
-        "purpose": record["summary"],
+        "purpose": job_purpose(record["summary"], record["title"], record["level"], record["settings"]),
         "responsibilities": _responsibilities(graph, record["requirements"]),
         "person_specification": _person_spec(graph, record["requirements"], record["qualifications"], experience),
         "training_and_progression": {
-            "qualifications": [q["title"] for q in record["qualifications"]["desirable"]],
+            "qualifications": [qualification_title(q) for q in record["qualifications"]["desirable"]],
             "progresses_to": progression
             if progression is not None
-            else [{"role": p["role"], "title": p["title"], "months": p["months"]} for p in record["progresses_to"]],
+            else ordered_moves(known_progressions(graph, record), record["level"]),
         },
-        "pay": record["pay"],
+        "pay": pay_record(record["pay"]),
         "blend": None,
         "sources": _sources(graph, record["requirements"], [_role_source(record)]),
     }
@@ -118,8 +274,11 @@ def blend(
     level: int | None = None,
 ) -> dict:
     """One role made of several: requirements merged, near-duplicates collapsed (keeping the higher
-    level, and saying which statements were merged), conflicts flagged, and a band/level suggested."""
+    level, and saying which statements were merged), conflicts flagged, and a band/level suggested.
+    A band or level the user asked for is kept as asked; if it sits below what the merged requirements
+    need, or well above what they support, that is a conflict (listed in `asked.conflicts` too)."""
     records = [role_record(graph, node_id("Role", r)) for r in roles]
+    titles = {r["id"]: r["title"] for r in records}
     kept: list[tuple[Need, dict]] = []  # (need, requirement) in the blended role
     merges, conflicts = [], []
     for record in records:
@@ -140,54 +299,57 @@ def blend(
                 "essential": other["essential"] or req["essential"],
                 "merged_from": sorted({*other.get("merged_from", [other["competency"]]), req["competency"]}),
             }
+            label = _competency(graph, need.competency)["label"]
             if abs(need.level - other_need.level) >= 2:
                 conflicts.append(
-                    f"'{_competency(graph, need.competency)['label']}' is needed at level "
-                    f"{other_need.level} in {', '.join(other['from'])} but {need.level} in "
-                    f"{record['id']}: kept {max(need.level, other_need.level)}"
+                    f"'{label}' is needed at level {other_need.level} in "
+                    f"{_and([titles[r] for r in other['from']])} but at level {need.level} in "
+                    f"{record['title']}: kept level {max(need.level, other_need.level)}"
                 )
             if other["essential"] != req["essential"]:
-                conflicts.append(
-                    f"'{_competency(graph, need.competency)['label']}' is essential in one role and "
-                    "desirable in another: kept as essential"
-                )
+                conflicts.append(f"'{label}' is essential in one role and desirable in another: kept as essential")
             if other["competency"] != req["competency"]:
                 merges.append(
                     {
                         "kept": winner["competency"],
                         "merged": loser["competency"],
                         "statements": [
-                            _competency(graph, winner["competency"])["statement"],
-                            _competency(graph, loser["competency"])["statement"],
+                            duty(_competency(graph, winner["competency"])["statement"]),
+                            duty(_competency(graph, loser["competency"])["statement"]),
                         ],
                     }
                 )
             kept[kept.index(match)] = (need if keep_new else other_need, merged)
     requirements = [req for _, req in kept]
     suggested, reason = _suggest_level(records, requirements)
-    chosen_level = level or suggested
-    if chosen_level < suggested:
-        above = sum(r["level"] > chosen_level for r in requirements)
-        conflicts.append(f"level {chosen_level} was asked for, but {above} merged requirements are needed above it")
+    chosen_level = level or (level_for_band(band) if band else None) or suggested
+    asked = _asked_conflicts(requirements, suggested, band, level)
     quals = {
         "required": _union([r["qualifications"]["required"] for r in records]),
         "desirable": _union([r["qualifications"]["desirable"] for r in records]),
     }
     for record in records:
-        only_here = [
-            q["title"]
-            for q in record["qualifications"]["required"]
-            if any(q not in other["qualifications"]["required"] for other in records)
-        ]
-        if only_here:
-            conflicts.append(f"{record['title']} requires {', '.join(only_here)}, which the other role(s) do not")
+        for q in record["qualifications"]["required"]:
+            lacking = [o["title"] for o in records if q not in o["qualifications"]["required"]]
+            if lacking:
+                others = _and([lower_title(t) for t in lacking])
+                conflicts.append(
+                    f"{record['title']} requires {qualification_title(q)}, which {others} "
+                    f"{'does' if len(lacking) == 1 else 'do'} not: kept as essential"
+                )
     sectors = sorted({r["sector"] for r in records})
     bands = [r["band"] for r in records if r["band"]]
     chosen_band = band or (str(chosen_level) if bands and chosen_level <= 7 else None)
     purpose = (
-        f"A blended role combining the work of {_and([r['title'].lower() for r in records])}, so that one "
-        f"person meets people's {' and '.join(s.replace('_', ' ') for s in sectors)} needs together."
+        f"A blended role combining the work of {_and([_a(lower_title(r['title'])) for r in records])}, so that "
+        f"one person meets people's {_and([s.replace('_', ' ') for s in sectors])} needs together."
     )
+    blended = set(roles)
+    moves = {}
+    for record in records:
+        for move in known_progressions(graph, record):
+            if move["role"] not in blended and move["role"] not in moves:
+                moves[move["role"]] = move
     return {
         "role": None,
         "title": title,
@@ -195,31 +357,30 @@ def blend(
         "level": chosen_level,
         "level_means": CAREER_FRAMEWORK_LEVELS.get(chosen_level, ""),
         "sector": "+".join(sectors),
+        "sector_name": _sector_name(sectors),
         "settings": sorted({s for r in records for s in r["settings"]}),
         "purpose": purpose,
         "responsibilities": _responsibilities(graph, requirements),
-        "person_specification": _person_spec(
-            graph, requirements, quals, [f"Experience as a {r['title'].lower()} or in a similar role" for r in records]
-        ),
+        "person_specification": _person_spec(graph, requirements, quals, [_experience(r["title"]) for r in records]),
         "training_and_progression": {
-            "qualifications": [q["title"] for q in quals["desirable"]],
-            "progresses_to": _union(
-                [
-                    [{"role": p["role"], "title": p["title"], "months": p["months"]} for p in r["progresses_to"]]
-                    for r in records
-                ]
-            ),
+            "qualifications": [qualification_title(q) for q in quals["desirable"]],
+            "progresses_to": ordered_moves(list(moves.values()), chosen_level),
         },
         "pay": None,
         "blend": {
             "from": [r["id"] for r in records],
+            "from_titles": [r["title"] for r in records],
+            "pay_of_roles": [
+                {"role": r["id"], "title": r["title"], **pay_record(r["pay"])} for r in records if r["pay"]
+            ],
             "merged": merges,
             "shared": sorted(
                 _competency(graph, r["competency"])["label"]
                 for r in requirements
                 if len(r["from"]) > 1 and r.get("merged_from") == [r["competency"]]
             ),
-            "conflicts": conflicts,
+            "asked": {"band": band, "level": level, "conflicts": asked},
+            "conflicts": asked + conflicts,
             "suggested_level": suggested,
             "reason": reason,
             "requirements_before": sum(len(r["requirements"]) for r in records),
@@ -227,6 +388,32 @@ def blend(
         },
         "sources": _sources(graph, requirements, [_role_source(r) for r in records]),
     }
+
+
+def _asked_conflicts(requirements: list[dict], suggested: int, band: str | None, level: int | None) -> list[str]:
+    """Each way the band or level the user asked for disagrees with the merged requirements (or with
+    each other), in one sentence that names the constraint and what it conflicts with."""
+    out = []
+    band_level = level_for_band(band) if band else None
+    if band and level and band_level != level:
+        out.append(f"Band {band} was asked for with level {level}, but band {band} usually sits at level {band_level}")
+    asked, what = (level, f"Level {level}") if level else (band_level, f"Band {band} (about level {band_level})")
+    if asked is None:
+        return out
+    top = max(r["level"] for r in requirements)
+    if asked < suggested:
+        above = sum(r["level"] > asked for r in requirements)
+        out.append(
+            f"{what} was asked for, but {above} of {len(requirements)} merged requirements are needed above "
+            f"level {asked} and the roles blended sit at level {suggested}"
+        )
+    elif asked > max(suggested, top) + BLEND_LEVEL_HEADROOM:
+        out.append(
+            f"{what} was asked for, but no merged requirement is needed above level {top} and the roles "
+            f"blended sit at level {suggested}: level {suggested} (or {suggested + BLEND_LEVEL_HEADROOM} for a "
+            "wider remit) is what they support"
+        )
+    return out
 
 
 def _role_source(record: dict) -> dict:
@@ -255,7 +442,7 @@ def _suggest_level(records: list[dict], requirements: list[dict]) -> tuple[int, 
     above = sum(req["level"] >= top for req in requirements)
     names = ", ".join(f"{r['title']} (level {r['level']})" for r in records)
     return top, (
-        f"the highest level of the roles blended ({names}); {above} of {len(requirements)} merged "
+        f"The highest level of the roles blended ({names}); {above} of {len(requirements)} merged "
         f"requirements are needed at level {top} or above"
     )
 

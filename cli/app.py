@@ -55,9 +55,7 @@ class App:
     def layers(self, extra: tuple[str, ...] = ()):
         from frameworks.sources import library_layers
 
-        return library_layers(
-            [*self.library, *extra], bundled=self.bundled, env=os.environ.get("PATHWAYS_LIBRARY")
-        )
+        return library_layers([*self.library, *extra], bundled=self.bundled, env=os.environ.get("PATHWAYS_LIBRARY"))
 
     def graph(self, rebuild: bool = False):
         if self._graph is None and self.backend == "neo4j":
@@ -92,7 +90,7 @@ class App:
     def matcher(self):
         """The competency matcher for this run: embeddings unless unavailable or --no-embeddings."""
         if self._matcher is None:
-            from graph.crosswalk import all_competency_texts, anchor_competencies
+            from graph.crosswalk import all_competency_texts, anchor_competencies, distinct_pairs
             from graph.matching import choose_matcher
 
             graph = self.graph()
@@ -102,6 +100,7 @@ class App:
                 self.no_embeddings,
                 self.model,
                 anchor_competencies(graph),
+                distinct_pairs(graph),
             )
             for notice in notices:
                 click.echo(f"note: {notice}", err=True)

@@ -165,19 +165,29 @@ def roles_show(app: App, role: str, fmt: str | None) -> None:
     fields = [
         ("Id", record["id"]),
         ("Sector", record["sector"]),
+        ("Career family", record["family"] or "not given"),
         ("Band", record["band"] or "none (not AfC)"),
         ("Career Framework level", record["level"]),
         ("Aliases", record["aliases"]),
         ("Settings", record["settings"]),
         ("Summary", record["summary"]),
         ("Pay", _pay_text(record["pay"])),
-        ("Qualifications required", [q["title"] for q in quals["required"]]),
-        ("Qualifications desirable", [q["title"] for q in quals["desirable"]]),
+        ("Qualifications required", [_qualification_text(q) for q in quals["required"]] or "none"),
+        ("Qualifications desirable", [q["title"] for q in quals["desirable"]] or "none"),
+        *_entry_fields(record["entry"]),
+        *([("Builds on", record["builds_on"])] if record["builds_on"] else []),
+        *([("Top role", record["top"])] if record["top"] else []),
         ("Sources", [s["title"] for s in record["source"]]),
     ]
     tables = [
         Table(
-            [("competency", "competency"), ("label", "label"), ("level", "level"), ("essential", "essential")],
+            [
+                ("competency", "competency"),
+                ("label", "label"),
+                ("level", "level"),
+                ("essential", "essential"),
+                ("inherited_from", "from role below"),
+            ],
             record["requirements"],
             "Requirements",
         )
@@ -185,12 +195,32 @@ def roles_show(app: App, role: str, fmt: str | None) -> None:
     if record["progresses_to"]:
         tables.append(
             Table(
-                [("role", "role"), ("title", "title"), ("via", "via"), ("months", "months")],
+                [("role", "role"), ("title", "title"), ("via", "via"), ("months", "training months")],
                 record["progresses_to"],
                 "Known progressions",
             )
         )
     emit(View(record, record["title"], fields, tables), fmt)
+
+
+def _qualification_text(item: dict) -> str:
+    if "any_of" in item:
+        return "one of: " + " / ".join(q["title"] for q in item["any_of"])
+    return item["title"]
+
+
+def _entry_fields(entry: dict | None) -> list[tuple[str, object]]:
+    if not entry:
+        return []
+    from frameworks.vocabulary import CHECKS
+
+    checks = [CHECKS.get(c, c) for c in entry["checks"]]
+    fields: list[tuple[str, object]] = [("Checks on appointment", checks or "none")]
+    if entry.get("experience_months"):
+        fields.append(("Experience asked for", f"{entry['experience_months']:g} months"))
+    if entry.get("note"):
+        fields.append(("Entry note", entry["note"]))
+    return fields
 
 
 def _pay_text(pay: dict | None) -> str:

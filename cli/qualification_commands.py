@@ -34,9 +34,9 @@ def qualifications_list(app: App, kind: str | None, level: int | None, fmt: str 
     graph = app.graph()
     kinds = qualification_kinds(graph)
     if kind is not None and kind not in kinds:
-        from rapidfuzz import process
+        from rapidfuzz import fuzz, process
 
-        near = process.extractOne(kind, kinds, score_cutoff=60)
+        near = process.extractOne(kind, kinds, scorer=fuzz.ratio, score_cutoff=60)
         hint = f" Did you mean '{near[0]}'?" if near else ""
         raise click.BadParameter(f"unknown kind '{kind}'; known: {', '.join(kinds)}.{hint}", param_hint="--kind")
     rows = list_qualifications(graph, kind, level)

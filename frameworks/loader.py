@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from graphlib import TopologicalSorter
 
 from rapidfuzz import process
 
@@ -17,6 +18,8 @@ from frameworks.errors import LibraryError, Problem, display_path
 from frameworks.levels import level_for_band
 from frameworks.models import (
     CORE_SECTORS,
+    FAMILIES,
+    AnyOf,
     Competency,
     FrameworkFile,
     NeedsFile,
@@ -24,10 +27,12 @@ from frameworks.models import (
     ProgressionsFile,
     Qualification,
     QualificationsFile,
+    Requirement,
     Role,
     RolesFile,
 )
 from frameworks.parse import FileReport, ParsedFile, yaml_report
+from frameworks.route_checks import check_routes, item_ids
 from frameworks.sources import BUNDLED_LIBRARY, Layer
 
 
@@ -58,6 +63,9 @@ class Library:
     notices: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     team_templates: dict[str, NeedsFile] = field(default_factory=dict)
+    families: dict[str, str] = field(default_factory=lambda: dict(FAMILIES))
+    # what each role takes from the roles it builds on: (requirement, role it came from), own entries excluded
+    inherited: dict[str, list[tuple[Requirement, str]]] = field(default_factory=dict)
 
 
 def load_library(layers: Sequence[Layer]) -> Library:
@@ -112,7 +120,9 @@ class _Resolver:
         for p in self.parsed:
             if isinstance(p.model, RolesFile):
                 self.library.sectors.update({k: v for k, v in p.model.sectors.items()})
+                self.library.families.update({k: v for k, v in p.model.families.items()})
         self._index_competencies(frameworks)
+        self._resolve_distinct(frameworks)
         self.library.frameworks = {qid: d.obj for qid, d in frameworks.items()}  # type: ignore[misc]
         self.role_ids = set(roles)
         self.qual_ids = set(quals)
@@ -121,8 +131,10 @@ class _Resolver:
         for qid, d in quals.items():
             self._resolve_qualification(qid, d)
         self._check_prerequisite_cycles()
+        self._resolve_builds_on(roles)
         self._resolve_progressions()
         self._check_progression_directions()
+        check_routes(self.library, self.link_lines)
         for qid, d in self._register(NeedsFile, lambda m: [((), m, m.id)]).items():
             self._resolve_needs(qid, d)
         return self.library
@@ -175,6 +187,24 @@ class _Resolver:
                         self.library.competencies[qid] = CompetencyEntry(
                             comp, fqid, area.id, area.name, function.id, function.name, scale
                         )
+
+    def _resolve_distinct(self, frameworks: dict[str, _Definition]) -> None:
+        """Qualify each competency's `distinct_from` (related skills never to be matched as one)."""
+        for d in frameworks.values():
+            fw: FrameworkFile = d.obj  # type: ignore[assignment]
+            for ai, area in enumerate(fw.areas):
+                for fi, function in enumerate(area.functions):
+                    for ci, comp in enumerate(function.competencies):
+                        loc = ("areas", ai, "functions", fi, "competencies", ci, "distinct_from")
+                        comp.distinct_from = [
+                            found
+                            for j, ref in enumerate(comp.distinct_from)
+                            if (
+                                found := self._reference(
+                                    ref, fw.namespace, self.library.competencies, "competency", d.source, loc + (j,)
+                                )
+                            )
+                        ]
 
     def _reference(
         self, ref: str, namespace: str, known: Iterable[str], what: str, source: ParsedFile, loc: tuple
@@ -233,11 +263,24 @@ class _Resolver:
             seen[ref] = i
             req.competency = ref
             self._check_level(req.level, ref, d, d.loc + ("requirements", i, "level"))
-        for group in ("required", "desirable"):
-            refs = getattr(role.qualifications, group)
-            for i, ref in enumerate(refs):
-                loc = d.loc + ("qualifications", group, i)
-                refs[i] = self._reference(ref, d.namespace, self.qual_ids, "qualification", d.source, loc) or ref
+        required = role.qualifications.required
+        for i, item in enumerate(required):
+            loc = d.loc + ("qualifications", "required", i)
+            required[i] = self._qualification_item(item, d.namespace, d.source, loc)
+        desirable = role.qualifications.desirable
+        for i, ref in enumerate(desirable):
+            loc = d.loc + ("qualifications", "desirable", i)
+            desirable[i] = self._reference(ref, d.namespace, self.qual_ids, "qualification", d.source, loc) or ref
+        if role.family is not None and role.family not in self.library.families:
+            near = process.extractOne(role.family, list(self.library.families), score_cutoff=60)
+            hint = f"; did you mean '{near[0]}'?" if near else ""
+            self.problems.append(
+                d.source.problem(
+                    d.loc + ("family",),
+                    f"unknown career family '{role.family}'{hint}",
+                    expected="one of " + ", ".join(sorted(self.library.families)) + " (or declare it under 'families')",
+                )
+            )
         role.id = qid
         if not role.source:
             self.library.warnings.append(f"{d.source.shown}: role {qid} names no source")
@@ -248,6 +291,63 @@ class _Resolver:
                 " either way is normal, see README 'Bands and levels')"
             )
         self.library.roles[qid] = role
+
+    _unresolved = False  # set when a qualification item named an unknown id (its problem is recorded)
+
+    def _qualification_item(self, item: str | AnyOf, namespace: str, source: ParsedFile, loc: tuple) -> str | AnyOf:
+        """Qualify a qualification reference, or each alternative of an {any_of: [...]} group."""
+        if isinstance(item, AnyOf):
+            for j, ref in enumerate(item.any_of):
+                found = self._reference(ref, namespace, self.qual_ids, "qualification", source, loc + ("any_of", j))
+                self._unresolved |= found is None
+                item.any_of[j] = found or ref
+            return item
+        found = self._reference(item, namespace, self.qual_ids, "qualification", source, loc)
+        self._unresolved |= found is None
+        return found or item
+
+    def _resolve_builds_on(self, roles: dict[str, _Definition]) -> None:
+        """Qualify `builds_on`, refuse loops, and work out what each role inherits: the requirements of the
+        roles it builds on (recursively), at the higher level where two give the same competency, except
+        the competencies the role states itself."""
+        library = self.library
+        for d in roles.values():
+            role: Role = d.obj  # type: ignore[assignment]
+            refs = [
+                self._reference(ref, d.namespace, self.role_ids, "role", d.source, d.loc + ("builds_on", i))
+                for i, ref in enumerate(role.builds_on)
+            ]
+            role.builds_on = [r for r in refs if r is not None and r in library.roles]
+        edges = {qid: list(role.builds_on) for qid, role in library.roles.items()}
+        looping = set()
+        for qid, cycle in find_cycles(edges):
+            d = roles[qid]
+            looping.update(cycle)
+            self.problems.append(
+                d.source.problem(
+                    d.loc + ("builds_on",),
+                    "builds_on leads round in a circle: " + " -> ".join(cycle),
+                    expected="a role to build on the roles below it, never on itself",
+                )
+            )
+        bases = {
+            qid: [b for b in role.builds_on if b not in looping]
+            for qid, role in library.roles.items()
+            if qid not in looping
+        }
+        order = TopologicalSorter(bases).static_order()  # bases before the roles built on them, without recursion
+        effective: dict[str, dict[str, tuple[Requirement, str]]] = {}
+        for qid in order:
+            role = library.roles[qid]
+            merged: dict[str, tuple[Requirement, str]] = {}
+            for base in role.builds_on:
+                for comp, (req, origin) in effective.get(base, {}).items():
+                    held = merged.get(comp)
+                    if held is None or req.level > held[0].level:
+                        merged[comp] = (req, origin)
+            own = {r.competency for r in role.requirements}
+            library.inherited[qid] = [pair for comp, pair in sorted(merged.items()) if comp not in own]
+            effective[qid] = {**merged, **{r.competency: (r, qid) for r in role.requirements}}
 
     def _check_level(self, level: int, competency: str, d: _Definition, loc: tuple) -> None:
         low, high = self.library.competencies[competency].levels
@@ -269,11 +369,8 @@ class _Resolver:
             if ref is not None:
                 dev.competency = ref
                 self._check_level(dev.level, ref, d, d.loc + ("develops", i, "level"))
-        for i, ref in enumerate(qual.prerequisites):
-            loc = d.loc + ("prerequisites", i)
-            qual.prerequisites[i] = (
-                self._reference(ref, d.namespace, self.qual_ids, "qualification", d.source, loc) or ref
-            )
+        for i, item in enumerate(qual.prerequisites):
+            qual.prerequisites[i] = self._qualification_item(item, d.namespace, d.source, d.loc + ("prerequisites", i))
         qual.id = qid
         self.qualification_definitions[qid] = d
         self.library.qualifications[qid] = qual
@@ -281,7 +378,7 @@ class _Resolver:
     def _check_prerequisite_cycles(self) -> None:
         """Prerequisites must not loop: a course cannot require itself, however indirectly."""
         quals = self.library.qualifications
-        edges = {qid: [p for p in q.prerequisites if p in quals] for qid, q in quals.items()}
+        edges = {qid: [p for p in item_ids(q.prerequisites) if p in quals] for qid, q in quals.items()}
         for qid, cycle in find_cycles(edges):
             d = self.qualification_definitions[qid]
             self.problems.append(
@@ -336,11 +433,9 @@ class _Resolver:
                 ns = p.model.namespace
                 start = self._reference(link.from_role, ns, self.role_ids, "role", p, loc + ("from",))
                 end = self._reference(link.to_role, ns, self.role_ids, "role", p, loc + ("to",))
-                via = [
-                    self._reference(q, ns, self.qual_ids, "qualification", p, loc + ("via", j))
-                    for j, q in enumerate(link.via)
-                ]
-                if start is None or end is None or None in via:
+                self._unresolved = False
+                via = [self._qualification_item(q, ns, p, loc + ("via", j)) for j, q in enumerate(link.via)]
+                if start is None or end is None or self._unresolved:
                     continue
                 if start == end:
                     self.problems.append(

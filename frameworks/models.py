@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from frameworks.levels import AFC_BANDS
+from frameworks.vocabulary import CHECKS, FAMILIES
 
 LOCAL_ID = r"^[a-z0-9][a-z0-9_.-]*$"
 REFERENCE = r"^([a-z0-9][a-z0-9_.-]*:)?[a-z0-9][a-z0-9_.-]*$"
@@ -110,6 +111,10 @@ class Competency(Model):
     label: Text = Field(description="A short plain label, e.g. 'Personal care'.")
     statement: Text = Field(description="One sentence describing the competent behaviour.")
     keywords: list[Text] = Field(default_factory=list, description="Alternative terms and synonyms.")
+    distinct_from: list[Reference] = Field(
+        default_factory=list,
+        description="Related competencies that are nevertheless other skills: never matched as the same skill.",
+    )
 
 
 class Function(Model):
@@ -157,9 +162,35 @@ class Requirement(Model):
     essential: bool = True
 
 
+class AnyOf(Model):
+    """Alternatives: any one of these qualifications will do (a degree, a degree apprenticeship, a top-up...)."""
+
+    any_of: list[Reference] = Field(min_length=2, description="Qualification ids; holding any one is enough.")
+    note: str | None = None
+
+
+QualificationItem = Annotated[
+    Reference | AnyOf, Field(description="A qualification id, or {any_of: [ids]} for alternative routes.")
+]
+
+
 class QualificationNeeds(Model):
-    required: list[Reference] = Field(default_factory=list)
+    required: list[QualificationItem] = Field(
+        default_factory=list, description="Every item is needed; an item may be {any_of: [...]} alternatives."
+    )
     desirable: list[Reference] = Field(default_factory=list)
+
+
+class Entry(Model):
+    """What an employer checks before appointing, besides qualifications."""
+
+    checks: list[Literal[tuple(CHECKS)]] = Field(  # type: ignore[valid-type]
+        default_factory=list, description="Checks from a fixed list: " + ", ".join(CHECKS) + "."
+    )
+    experience_months: float = Field(
+        default=0, ge=0, le=MAX_MONTHS, description="Experience (in care, usually) asked for before appointment."
+    )
+    note: str | None = None
 
 
 class Pay(Model):
@@ -196,6 +227,15 @@ class Role(Sourced):
     requirements: list[Requirement] = Field(min_length=1)
     qualifications: QualificationNeeds = Field(default_factory=QualificationNeeds)
     pay: Pay | None = None
+    family: LocalId | None = Field(
+        default=None, description="Career family: " + ", ".join(FAMILIES) + ", or one the file declares."
+    )
+    builds_on: list[Reference] = Field(
+        default_factory=list,
+        description="Roles whose requirements this role includes (at the higher level; its own entries win).",
+    )
+    entry: Entry | None = Field(default=None, description="Checks and experience asked for on appointment.")
+    top: str | None = Field(default=None, description="Why this role has no way onward here (a top role).")
 
     @field_validator("band", mode="before")
     @classmethod
@@ -208,7 +248,21 @@ class RolesFile(NamespacedFile):
 
     kind: Literal["roles"]
     sectors: dict[LocalId, Text] = Field(default_factory=dict)
+    families: dict[LocalId, Text] = Field(default_factory=dict, description="Extra career families, id: name.")
     roles: list[Role] = Field(min_length=1)
+
+
+QUALIFICATION_KINDS = (
+    "standard",  # a set of standards, not a regulated qualification (the Care Certificate): no RQF level
+    "education",  # school and college entry points: GCSEs, A levels, T Levels, Access to HE
+    "short_course",
+    "certificate",
+    "diploma",
+    "apprenticeship",
+    "degree_apprenticeship",
+    "degree",
+    "top_up",  # a shortened or top-up programme for people qualified at a lower rung
+)
 
 
 class Develops(Model):
@@ -221,13 +275,26 @@ class Qualification(Sourced):
 
     id: LocalId
     title: Text
-    kind: Literal["certificate", "diploma", "apprenticeship", "degree", "short_course"]
+    kind: Literal[QUALIFICATION_KINDS]  # type: ignore[valid-type]
     code: str | None = Field(default=None, description="Standard or qualification number, e.g. ST0216.")
-    rqf_level: int = Field(ge=1, le=8, description="Regulated Qualifications Framework level.")
-    months: float = Field(gt=0, le=MAX_MONTHS, description="Typical duration in months.")
-    prerequisites: list[Reference] = Field(default_factory=list)
+    rqf_level: int | None = Field(
+        default=None, ge=1, le=8, description="Regulated Qualifications Framework level (none for a standard)."
+    )
+    months: float = Field(gt=0, le=MAX_MONTHS, description="Typical duration, start to finish, in months.")
+    experience_months: float = Field(
+        default=0, ge=0, le=MAX_MONTHS, description="Experience usually required before starting it."
+    )
+    prerequisites: list[QualificationItem] = Field(
+        default_factory=list, description="Needed before starting; an item may be {any_of: [...]} alternatives."
+    )
     note: str | None = None
     develops: list[Develops] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _level_unless_standard(self) -> Qualification:
+        if self.rqf_level is None and self.kind != "standard":
+            raise ValueError(f"a {self.kind} needs its rqf_level (only kind 'standard' has none)")
+        return self
 
 
 class QualificationsFile(NamespacedFile):
@@ -240,8 +307,18 @@ class Progression(Sourced):
 
     from_role: Reference = Field(alias="from")
     to_role: Reference = Field(alias="to")
-    via: list[Reference] = Field(default_factory=list, description="Qualification ids.")
-    months: float = Field(ge=0, le=MAX_MONTHS, description="Typical time the move takes.")
+    via: list[QualificationItem] = Field(
+        default_factory=list, description="Qualifications the move needs; an item may be {any_of: [...]}."
+    )
+    months: float | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_MONTHS,
+        description="Training time of the move: the months of its `via` qualifications (worked out when left out).",
+    )
+    experience_months: float = Field(
+        default=0, ge=0, le=MAX_MONTHS, description="Experience in the from-role usually required first."
+    )
     note: str | None = None
 
 

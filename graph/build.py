@@ -27,6 +27,11 @@ def node_id(kind: str, qid: str) -> str:
     return f"{kind.lower()}:{qid}"
 
 
+def plain_items(items) -> list:
+    """Qualification items as plain data: an id, or {"any_of": [ids]} for alternatives."""
+    return [item if isinstance(item, str) else {"any_of": list(item.any_of)} for item in items]
+
+
 def _sources(item) -> list[dict]:
     return [s.model_dump(exclude_none=True) for s in (item.source or [])]
 
@@ -36,6 +41,7 @@ def build_graph(library: Library) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(
         team_templates={qid: t.model_dump(by_alias=True) for qid, t in library.team_templates.items()},
         sectors=dict(library.sectors),
+        families=dict(library.families),
         files=list(library.files),
         notices=list(library.notices),
         warnings=list(library.warnings),
@@ -75,6 +81,7 @@ def build_graph(library: Library) -> nx.MultiDiGraph:
             label=comp.label,
             statement=comp.statement,
             keywords=list(comp.keywords),
+            distinct_from=list(comp.distinct_from),
             framework=entry.framework,
             area=entry.area_name,
             function=entry.function_name,
@@ -96,7 +103,8 @@ def build_graph(library: Library) -> nx.MultiDiGraph:
             code=qual.code or "",
             rqf_level=qual.rqf_level,
             months=qual.months,
-            prerequisites=list(qual.prerequisites),
+            experience_months=float(qual.experience_months),
+            prerequisites=plain_items(qual.prerequisites),
             note=qual.note or "",
             source=_sources(qual),
         )
@@ -121,9 +129,13 @@ def build_graph(library: Library) -> nx.MultiDiGraph:
             level=role.level,
             summary=role.summary,
             pay=role.pay.model_dump() if role.pay else None,
+            family=role.family,
+            builds_on=list(role.builds_on),
+            entry=role.entry.model_dump() if role.entry else None,
+            top=role.top,
             source=_sources(role),
         )
-        for req in role.requirements:
+        for req, origin in [(req, None) for req in role.requirements] + library.inherited.get(rqid, []):
             graph.add_edge(
                 node_id("Role", rqid),
                 node_id("Competency", req.competency),
@@ -131,25 +143,40 @@ def build_graph(library: Library) -> nx.MultiDiGraph:
                 type="REQUIRES",
                 level=req.level,
                 essential=req.essential,
+                inherited_from=origin,
             )
-        for group in ("required", "desirable"):
-            for qqid in getattr(role.qualifications, group):
-                graph.add_edge(
-                    node_id("Role", rqid),
-                    node_id("Qualification", qqid),
-                    key="REQUIRES_QUALIFICATION",
-                    type="REQUIRES_QUALIFICATION",
-                    essential=group == "required",
-                )
+        _add_qualification_edges(graph, rqid, role)
     for link in library.progressions:
         graph.add_edge(
             node_id("Role", link.from_role),
             node_id("Role", link.to_role),
             key="PROGRESSES_TO",
             type="PROGRESSES_TO",
-            via=list(link.via),
-            months=link.months,
+            via=plain_items(link.via),
+            months=float(link.months or 0),
+            experience_months=float(link.experience_months),
             note=link.note or "",
             source=_sources(link),
         )
     return graph
+
+
+def _add_qualification_edges(graph: nx.MultiDiGraph, rqid: str, role) -> None:
+    """REQUIRES_QUALIFICATION edges: `essential` for required ones; alternatives of one {any_of} item share
+    `alternatives` (the item's position), so holding any one of them meets the requirement."""
+    edges = [(q, True, None) for q in role.qualifications.required if isinstance(q, str)]
+    for position, item in enumerate(role.qualifications.required):
+        if not isinstance(item, str):
+            edges += [(q, True, position) for q in item.any_of]
+    edges += [(q, False, None) for q in role.qualifications.desirable]
+    for qqid, essential, alternatives in edges:
+        if graph.has_edge(node_id("Role", rqid), node_id("Qualification", qqid), key="REQUIRES_QUALIFICATION"):
+            continue  # named twice (required and desirable): the first, required, stands
+        graph.add_edge(
+            node_id("Role", rqid),
+            node_id("Qualification", qqid),
+            key="REQUIRES_QUALIFICATION",
+            type="REQUIRES_QUALIFICATION",
+            essential=essential,
+            alternatives=alternatives,
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from graph.build import node_id
 from graph.matching import Matcher, competency_text
 
 if TYPE_CHECKING:
@@ -22,6 +23,19 @@ def competencies(graph: nx.MultiDiGraph, framework: str | None = None) -> list[d
 
 def all_competency_texts(graph: nx.MultiDiGraph) -> list[str]:
     return [competency_text(d) for d in competencies(graph)]
+
+
+def distinct_pairs(graph: nx.MultiDiGraph) -> list[tuple[str, str]]:
+    """Texts of competency pairs the library declares related but distinct (`distinct_from`), both ways:
+    the matcher never counts them as the same skill, however alike their words."""
+    pairs = []
+    for _, data in graph.nodes(data=True):
+        if data["kind"] == "Competency":
+            for other in data.get("distinct_from", []):
+                other_data = graph.nodes[node_id("Competency", other)]
+                a, b = competency_text(data), competency_text(other_data)
+                pairs += [(a, b), (b, a)]
+    return pairs
 
 
 def anchor_competencies(graph: nx.MultiDiGraph) -> tuple[list[str], list[str]]:

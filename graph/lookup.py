@@ -120,21 +120,26 @@ def ranked_nodes(graph: nx.MultiDiGraph, kind: str, name: str) -> list[tuple[str
     return [(node, score, text, strongest[node]) for node, (score, _, _, text) in ordered]
 
 
+OWN_NAME = {"id": 3, "title": 2, "name": 2}  # names that belong to one node, unlike aliases and codes
+
+
 def find(graph: nx.MultiDiGraph, kind: str, name: str) -> Match:
     """Resolve `name` to one node of `kind` (Role, Framework, Competency, Qualification).
 
-    An exact name wins. Otherwise the best-scoring node is taken, as a "fuzzy" match the caller should
-    report, when it is clearly best: strong (FUZZY_ACCEPT) and ahead of the next node, or fair
-    (CLEAR_FLOOR) with evidence no other node has (say the only one sharing a word with the name). When
-    several strong nodes score about as well, the name is ambiguous and they are the choices."""
+    An exact name wins (a node's own id or title over another node's alias). Otherwise the best-scoring
+    node is taken, as a "fuzzy" match the caller should report, when it is clearly best: strong
+    (FUZZY_ACCEPT) and ahead of the next node, or fair (CLEAR_FLOOR) with evidence no other node has (say
+    the only one sharing a word with the name). When several strong nodes score about as well, the name is
+    ambiguous and they are the choices."""
     names = _names(graph, kind)
     wanted = name.strip().casefold()
-    exact = {}
+    exact: dict[str, tuple[str, str]] = {}
     for text, how, node in names:
-        if text.casefold() == wanted:
-            exact.setdefault(node, (how, text))
-    if len(exact) == 1:
-        node, (how, text) = next(iter(exact.items()))
+        if text.casefold() == wanted and (node not in exact or OWN_NAME.get(how, 0) > OWN_NAME.get(exact[node][0], 0)):
+            exact[node] = (how, text)
+    own = {node: match for node, match in exact.items() if match[0] in OWN_NAME}
+    if len(exact) == 1 or len(own) == 1:  # a role's own id or title beats another role's alias
+        node, (how, text) = next(iter(exact.items() if len(exact) == 1 else own.items()))
         return Match(node, graph.nodes[node]["id"], how, text)
     if len(exact) > 1:
         raise NotFound(kind, name, [(graph.nodes[n]["id"], _label(graph, n)) for n in sorted(exact)], ambiguous=True)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 EMBEDDING_THRESHOLD = 0.65
 LEXICAL_THRESHOLD = 0.60
 ANCHOR_MIN = 0.40  # a free text resolves to its nearest anchor competency at this similarity or more
+DISTINCT_CAP = 0.6  # declared-distinct competencies never reach either threshold
 
 
 def competency_text(data: dict) -> str:
@@ -49,6 +50,7 @@ class EmbeddingMatcher:
     threshold: float = EMBEDDING_THRESHOLD
     kind: str = "embedding"
     anchor_ids: list[str] = field(default_factory=list)
+    distinct: set[tuple[str, str]] = field(default_factory=set)  # text pairs never the same skill
     _anchor_vectors: np.ndarray | None = field(default=None, repr=False)
     _memo: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # text -> vector, this process
 
@@ -93,7 +95,9 @@ class EmbeddingMatcher:
 
         if not texts_a or not texts_b:
             return np.zeros((len(texts_a), len(texts_b)), dtype=np.float32)
-        return np.clip(self.vectors(texts_a) @ self.vectors(texts_b).T, 0.0, 1.0)
+        return keep_apart(
+            np.clip(self.vectors(texts_a) @ self.vectors(texts_b).T, 0.0, 1.0), texts_a, texts_b, self.distinct
+        )
 
 
 @dataclass
@@ -104,6 +108,7 @@ class LexicalMatcher:
     threshold: float = LEXICAL_THRESHOLD
     kind: str = "lexical"
     notices: list[str] = field(default_factory=list)
+    distinct: set[tuple[str, str]] = field(default_factory=set)  # text pairs never the same skill
 
     @property
     def description(self) -> dict:
@@ -126,7 +131,25 @@ class LexicalMatcher:
             dtype=np.float32,
             workers=-1,
         )
-        return scores / 100.0
+        return keep_apart(scores / 100.0, texts_a, texts_b, self.distinct)
+
+
+def keep_apart(
+    sims: np.ndarray, texts_a: Sequence[str], texts_b: Sequence[str], distinct: set[tuple[str, str]]
+) -> np.ndarray:
+    """Cap at just under the threshold the similarity of pairs the library declares distinct (e.g.
+    safeguarding children and safeguarding adults): related, shown as close, never one skill."""
+    if not distinct:
+        return sims
+    firsts = {a for a, _ in distinct}
+    rows = [i for i, t in enumerate(texts_a) if t in firsts]
+    if rows:
+        column = {t: j for j, t in enumerate(texts_b)}
+        for i in rows:
+            for a, b in distinct:
+                if a == texts_a[i] and b in column:
+                    sims[i, column[b]] = min(sims[i, column[b]], DISTINCT_CAP)
+    return sims
 
 
 Matcher = EmbeddingMatcher | LexicalMatcher
@@ -138,23 +161,29 @@ def choose_matcher(
     no_embeddings: bool = False,
     model: str | None = None,
     anchors: tuple[Sequence[str], Sequence[str]] = ((), ()),
+    distinct: Sequence[tuple[str, str]] = (),
 ) -> tuple[Matcher, list[str]]:
     """The embedding matcher when it can serve `needed` texts, else the lexical one, saying why.
-    `anchors` are (ids, texts) of the curated competencies free texts may resolve to."""
+    `anchors` are (ids, texts) of the curated competencies free texts may resolve to; `distinct` the text
+    pairs never to count as the same skill."""
     if no_embeddings:
-        return LexicalMatcher(), ["using the lexical matcher (--no-embeddings): weaker than embeddings"]
+        return LexicalMatcher(distinct=set(distinct)), [
+            "using the lexical matcher (--no-embeddings): weaker than embeddings"
+        ]
     try:
         encoder = resolve_encoder(model)
     except ModelUnavailable as err:
-        return LexicalMatcher(), [f"{err}; using the lexical matcher, which is weaker than embeddings"]
+        return LexicalMatcher(distinct=set(distinct)), [
+            f"{err}; using the lexical matcher, which is weaker than embeddings"
+        ]
     cache = VectorCache(workspace / "vectors.sqlite")
     if not embeddings_available(encoder):
         _, missing = cache.lookup(encoder.name, list(needed))
         if missing:
-            return LexicalMatcher(), [
+            return LexicalMatcher(distinct=set(distinct)), [
                 "sentence-transformers is not installed and some texts have no cached vectors; "
                 "using the lexical matcher, which is weaker than embeddings"
             ]
-    matcher = EmbeddingMatcher(encoder, cache)
+    matcher = EmbeddingMatcher(encoder, cache, distinct=set(distinct))
     matcher.set_anchors(*anchors)
     return matcher, cache.take_notices()

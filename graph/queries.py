@@ -32,6 +32,7 @@ def role_summary(graph: nx.MultiDiGraph, node: str) -> dict:
         "settings": list(d["settings"]),
         "band": d["band"],
         "level": d["level"],
+        "family": d.get("family"),
         "requirements": sum(1 for _, _, k in graph.out_edges(node, keys=True) if k == "REQUIRES"),
     }
 
@@ -41,6 +42,7 @@ def role_record(graph: nx.MultiDiGraph, node: str) -> dict:
     d = graph.nodes[node]
     record = role_summary(graph, node)
     requirements, qualifications = [], {"required": [], "desirable": []}
+    alternatives: dict[int, list[dict]] = {}
     moves_to = []
     for _, target, key, e in graph.out_edges(node, keys=True, data=True):
         t = graph.nodes[target]
@@ -52,12 +54,25 @@ def role_record(graph: nx.MultiDiGraph, node: str) -> dict:
                     "framework": t["framework"],
                     "level": e["level"],
                     "essential": e["essential"],
+                    "inherited_from": e.get("inherited_from"),
                 }
             )
         elif key == "REQUIRES_QUALIFICATION":
-            qualifications["required" if e["essential"] else "desirable"].append({"id": t["id"], "title": t["title"]})
+            entry = {"id": t["id"], "title": t["title"]}
+            if e.get("alternatives") is not None:
+                alternatives.setdefault(e["alternatives"], []).append(entry)
+            else:
+                qualifications["required" if e["essential"] else "desirable"].append(entry)
         elif key == "PROGRESSES_TO":
-            moves_to.append({"role": t["id"], "title": t["title"], "via": list(e["via"]), "months": e["months"]})
+            moves_to.append(
+                {
+                    "role": t["id"],
+                    "title": t["title"],
+                    "via": list(e["via"]),
+                    "months": e["months"],
+                    "experience_months": e.get("experience_months", 0),
+                }
+            )
     moves_from = [
         {"role": graph.nodes[s]["id"], "title": graph.nodes[s]["title"]}
         for s, _, k in graph.in_edges(node, keys=True)
@@ -66,10 +81,14 @@ def role_record(graph: nx.MultiDiGraph, node: str) -> dict:
     requirements.sort(key=lambda r: (not r["essential"], -r["level"], r["competency"]))
     for group in qualifications.values():
         group.sort(key=lambda q: q["id"])
+    qualifications["required"] += [{"any_of": alternatives[k]} for k in sorted(alternatives)]
     record.update(
         {
             "summary": d["summary"],
             "pay": d["pay"],
+            "builds_on": list(d.get("builds_on", [])),
+            "entry": d.get("entry"),
+            "top": d.get("top"),
             "requirements": requirements,
             "qualifications": qualifications,
             "progresses_to": sorted(moves_to, key=lambda m: m["role"]),

@@ -123,7 +123,7 @@ def test_roles_cover_health_social_care_and_public_health(library: Library) -> N
 
 def test_every_role_has_levelled_requirements_and_a_source(library: Library) -> None:
     for qid, role in library.roles.items():
-        assert len(role.requirements) >= 8, qid
+        assert len(role.requirements) + len(library.inherited[qid]) >= 8, qid  # own plus built on
         assert 1 <= role.level <= 9 and role.source, qid
         if role.band and role.band.isdigit():
             assert abs(int(role.band) - role.level) <= 1, f"{qid}: band {role.band} far from level {role.level}"
@@ -151,10 +151,17 @@ def test_qualifications_include_the_route_apprenticeships(library: Library) -> N
         "ST0218",
         "ST0220",
         "ST0958",
+        "ST0442",
+        "ST0287",
+        "ST0008",
+        "ST0896",
+        "ST0535",
     ):
         assert code in codes, code
     care_certificate = library.qualifications["hsc:care-certificate"]
-    assert care_certificate.kind == "certificate" and care_certificate.develops
+    assert care_certificate.kind == "standard" and care_certificate.rqf_level is None and care_certificate.develops
+    accredited = library.qualifications["hsc:l2-adult-social-care-certificate"]
+    assert accredited.kind == "certificate" and accredited.rqf_level == 2
     for qual in library.qualifications.values():
         assert qual.source and qual.months > 0, qual.id
 

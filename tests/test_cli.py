@@ -154,6 +154,7 @@ def test_csv_library_on_the_command_line(run, tmp_path: Path) -> None:
             "settings": [],
             "band": None,
             "level": 3,
+            "family": None,
             "requirements": 2,
         }
     ]

@@ -62,7 +62,7 @@ def routes(
     Each step says what carries over, the gap, the training that closes it (apprenticeships named as
     such) and an estimated time; moves are known links (with their source) or inferred from overlap."""
     from frameworks.levels import level_for_band
-    from pathways.routes import RoutePlanner, route_record, start_from_passport, start_from_role
+    from pathways.routes import RANKING_RULE, RoutePlanner, route_record, start_from_passport, start_from_role
 
     if start is None and passport is None:
         raise click.UsageError("give a starting role (FROM) or a skills passport (--have FILE)")
@@ -117,6 +117,7 @@ def routes(
         "to": to,
         "constraints": {"max_level": cap, "sector": sector, "max_steps": max_steps, "allow_step_down": allow_step_down},
         "matcher": matcher.description,
+        "ranking": RANKING_RULE,
         "routes": [route_record(graph, r, origin) for r in found],
     }
     if plot:
@@ -197,6 +198,7 @@ def _view(payload: dict, explain: bool, to_title: str | None = None) -> View:
                 "destination": dest["title"],
                 "band": dest["band"],
                 "level": dest["level"],
+                "tier": route["tier"],
                 "months": route["total_months"],
                 "gap": route["total_gap"],
                 "cross": "yes" if route["cross_sector"] else "",
@@ -240,7 +242,8 @@ def _view(payload: dict, explain: bool, to_title: str | None = None) -> View:
         ("destination", "destination"),
         ("band", "band"),
         ("level", "level"),
-        ("months", "months"),
+        ("tier", "kind of route"),
+        ("months", "training months"),
         ("gap", "gap"),
         ("cross", "cross-sector"),
         ("route", "steps"),
@@ -259,8 +262,9 @@ def _view(payload: dict, explain: bool, to_title: str | None = None) -> View:
         step_columns += [("gap", "gap (held->needed)"), ("carries_over", "carries over"), ("source", "source")]
     tables.append(Table(step_columns, step_rows, "Steps"))
     notes = [
-        "Months: a known link's typical time where the library gives one, else the chosen training."
-        " 'Covers' is how much of the new role's requirements the previous one already meets."
+        "Months: the training each step lists, one after another (experience asked for first is not"
+        " included). 'Covers' is how much of the new role's requirements the previous one already meets.",
+        f"Ranking: {payload['ranking']}",
     ]
     return View(payload, "Progression routes", fields, tables, notes, markdown=_markdown(payload, to_title))
 

@@ -7,16 +7,22 @@ How a route is built (the README repeats it):
   least INFER_MIN_COVERAGE, so that the gap is trainable.
 - Each step's gap is what the target needs that is not held (or held at a lower level), counting all
   that the person holds by then: the start, every role on the route so far and its training. Training is
-  chosen to close it with the least time: the target's required qualifications and the link's
-  qualifications first, then, greedily, whatever closes the most remaining gap per month. What no
-  training develops is learned on the job under supervision (ON_THE_JOB_MONTHS).
-- A step takes the link's typical months when it has them; otherwise the chosen long qualifications
-  one after another, plus SHORT_COURSE_MONTHS if any short course, plus on-the-job time.
+  the qualification the move needs (the target's required ones and the link's `via`, one alternative of
+  each {any_of} group: the one already held, else the quickest the person can start), then only short
+  courses the person can start that close an *essential* gap, greedily by gaps closed per month. What no
+  training develops is learned on the job under supervision (listed, with no months).
+- A step's months are the listed training, one after another, so they add up; `months_basis` says what
+  they are made of, and `experience_months` the experience the move asks for first.
 - Levels never fall unless allowed, no role appears twice, and no role above the level cap is used.
-  Without a target, routes up come first, ranked by months per level gained (so a two-level rise in
-  30 months ranks with a one-level rise in 15), then by gap; sideways moves follow, by months. Each
-  destination appears once and at most two routes share a first move. With a target, routes are ranked
-  by total months, then gap, and routes that differ only by sideways steps count once.
+- Ranking (RANKING_RULE, said in the output too): a route is as recognised as its least recognised step:
+  a *ladder* step is a known link up to the next rung of the same career family; a *recognised* step is
+  any other known link (a move across families or sectors, or sideways); an *inferred* step is a move the
+  library does not list. Ladder routes come first, then recognised ones, then inferred ones; within a
+  tier, routes up before sideways ones, then fewer steps, then less time (training plus experience asked
+  for first), then smaller gap; with a target, less time before fewer steps. So a detour through a
+  sideways or lower role never outranks a ladder to the same destination. Without a target each
+  destination appears once and at most two routes share a first move; with a target, routes that differ
+  only by sideways steps count once.
 """
 
 from __future__ import annotations
@@ -40,8 +46,6 @@ if TYPE_CHECKING:
 
 INFER_MIN_COVERAGE = 0.6
 MAX_INFERRED_RISE = 1
-ON_THE_JOB_MONTHS = 3.0
-SHORT_COURSE_MONTHS = 1.0
 INFERRED_PER_STATE = 15  # candidate inferred moves considered from each role, best coverage first
 BEAM = 40  # partial routes kept at each depth
 MAX_SHARING_FIRST_MOVE = 2  # diversity: routes to different places that all begin with the same move
@@ -89,7 +93,7 @@ def start_from_role(graph: nx.MultiDiGraph, role: str) -> Start:
         data["sector"],
         role,
         role_needs(graph, node_id("Role", role)),
-        set(_required_qualifications(graph, role)),
+        {options[0] for options in _required_qualifications(graph, role)},  # the usual route of each
     )
 
 
@@ -126,12 +130,43 @@ def start_from_passport(graph: nx.MultiDiGraph, matcher: Matcher, passport, role
     )
 
 
-def _required_qualifications(graph: nx.MultiDiGraph, role: str) -> list[str]:
-    return [
-        graph.nodes[t]["id"]
-        for _, t, k, e in graph.out_edges(node_id("Role", role), keys=True, data=True)
-        if k == "REQUIRES_QUALIFICATION" and e["essential"]
-    ]
+def _required_qualifications(graph: nx.MultiDiGraph, role: str) -> list[list[str]]:
+    """The role's required qualifications as items of alternatives: [[id]] for one that must be held,
+    [[a, b, c]] where holding any one of them is enough."""
+    single: list[list[str]] = []
+    groups: dict[int, list[str]] = {}
+    for _, t, k, e in graph.out_edges(node_id("Role", role), keys=True, data=True):
+        if k == "REQUIRES_QUALIFICATION" and e["essential"]:
+            if e.get("alternatives") is None:
+                single.append([graph.nodes[t]["id"]])
+            else:
+                groups.setdefault(e["alternatives"], []).append(graph.nodes[t]["id"])
+    return single + [groups[k] for k in sorted(groups)]  # alternatives in file order: the usual route first
+
+
+def alternatives(item: str | dict) -> list[str]:
+    """The qualification ids one item stands for: itself, or each of its {any_of} alternatives."""
+    return list(item["any_of"]) if isinstance(item, dict) else [item]
+
+
+EMPLOYED_ROUTES = ("apprenticeship", "degree_apprenticeship", "top_up")
+
+
+def _choose(options: list[str], held: set[str], quals: dict[str, dict], employed: bool = True) -> str | None:
+    """None when any alternative is already held; otherwise the one the person can start now (its
+    prerequisites held), an apprenticeship or top-up for someone in work, else the library's usual
+    (first) route."""
+    if any(q in held for q in options):
+        return None
+    known = [q for q in options if q in quals] or options
+
+    def ready(q: str) -> bool:
+        return all(any(a in held for a in alternatives(pre)) for pre in quals.get(q, {}).get("prerequisites", []))
+
+    def fits(q: str) -> bool:
+        return (quals.get(q, {}).get("qualification_kind") in EMPLOYED_ROUTES) == employed
+
+    return min(known, key=lambda q: (not ready(q), not fits(q), known.index(q)))
 
 
 def _role_qualifications(graph: nx.MultiDiGraph, role: str) -> list[str]:
@@ -246,7 +281,11 @@ class RoutePlanner:
         for need in gained:
             if need.competency not in held or held[need.competency].depth < need.depth:
                 held[need.competency] = need
-        quals = route.quals | {q["id"] for q in step["training"]} | set(_required_qualifications(self.graph, target))
+        quals = set(route.quals) | {q["id"] for q in step["training"]}
+        for options in _required_qualifications(self.graph, target):  # holding the role means holding one of each
+            choice = _choose(options, quals, self.quals)
+            if choice is not None:
+                quals.add(choice)
         return Route(route.roles + [target], route.steps + [step], held, frozenset(quals))
 
     def _build_step(
@@ -266,17 +305,20 @@ class RoutePlanner:
             for item in cover["partial"] + cover["missing"]
         ]
         gap_needs = {n.competency: n for n in need}
-        mandatory = [q for q in _required_qualifications(self.graph, target) if q not in held_quals]
-        mandatory += [q for q in (link or {}).get("via", []) if q not in held_quals and q not in mandatory]
-        options = set(mandatory) | self.short_courses
-        if not (link and link.get("months") is not None):  # a sourced move time leaves no room for more
-            options |= set(_role_qualifications(self.graph, target))
+        # the move's own route first, so a role's alternatives are met by the qualification the move gives
+        items = [alternatives(v) for v in (link or {}).get("via", [])] + _required_qualifications(self.graph, target)
+        mandatory: list[str] = []
+        for options_of_item in items:
+            choice = _choose(options_of_item, held_quals | set(mandatory), self.quals)
+            if choice is not None and choice not in mandatory:
+                mandatory.append(choice)
+        # beyond what the move requires, only the short courses the target role itself lists
+        options = set(mandatory) | (set(_role_qualifications(self.graph, target)) & self.short_courses)
         training, closed = self._training([gap_needs[g["competency"]] for g in gap], mandatory, options, held_quals)
+        entry = [t for t in training if t["kind"] == "education"]  # entry requirements, not training time
+        training = [t for t in training if t["kind"] != "education"]
         on_the_job = [g for g in gap if g["competency"] not in closed]
-        long_months = sum(t["months"] for t in training if t["kind"] != "short_course")
-        computed = long_months + (SHORT_COURSE_MONTHS if any(t["kind"] == "short_course" for t in training) else 0)
-        computed += ON_THE_JOB_MONTHS if on_the_job else 0.0
-        months = float(link["months"]) if link and link.get("months") is not None else computed
+        months = float(sum(t["months"] for t in training))  # one after another: the figures add up
         source_data = self.graph.nodes[node_id("Role", target)]
         from_data = start if current == start.key else None
         from_sector = from_data.sector if from_data else self.graph.nodes[node_id("Role", current)]["sector"]
@@ -303,17 +345,19 @@ class RoutePlanner:
             ],
             "gap": gap,
             "training": training,
+            "entry_requirements": [{"id": t["id"], "title": t["title"]} for t in entry],
             "on_the_job": [g["competency"] for g in on_the_job],
             "months": round(months, 1),
-            "months_basis": "known link" if link and link.get("months") is not None else "training chosen",
+            "months_basis": _months_basis(training, link),
+            "experience_months": float((link or {}).get("experience_months", 0.0)),
         }
 
     def _training(
         self, gap: list[Need], mandatory: list[str], options: set[str], held: set[str]
     ) -> tuple[list[dict], set[str]]:
-        """Qualifications that close the gap in the least time: mandatory first, then, among the
-        target role's own qualifications and the short courses, greedily by gap closed per month
-        (essential requirements count double); prerequisites are added."""
+        """The move's required qualifications (with what they need first), then the options that close the
+        most essential gaps per month; education prerequisites come back too, for the caller to list as
+        entry requirements."""
         anchors = self._anchors([g.competency for g in gap], [g.text for g in gap])
         chosen: list[str] = []
         closed: set[str] = set()
@@ -335,8 +379,9 @@ class RoutePlanner:
             return closing[qid]
 
         def take(qid: str) -> None:
-            for pre in self.quals.get(qid, {}).get("prerequisites", []):
-                if pre not in held and pre not in chosen and pre in self.quals:
+            for item in self.quals.get(qid, {}).get("prerequisites", []):
+                pre = _choose(alternatives(item), held | set(chosen), self.quals)
+                if pre is not None and pre in self.quals:
                     take(pre)
             if qid in self.quals and qid not in chosen:
                 chosen.append(qid)
@@ -344,13 +389,18 @@ class RoutePlanner:
 
         for qid in mandatory:
             take(qid)
-        weight = {g.competency: 2.0 if g.essential else 1.0 for g in gap}
+        essential = {g.competency for g in gap if g.essential}
+
+        def eligible(qid: str) -> bool:  # optional training never drags in a programme it needs first
+            have = held | set(chosen)
+            return all(any(a in have for a in alternatives(pre)) for pre in self.quals[qid]["prerequisites"])
+
         while True:
             best, best_value = None, 0.0
             for qid in sorted(options & set(self.quals)):
-                if qid in held or qid in chosen:
+                if qid in held or qid in chosen or not eligible(qid):
                     continue
-                gain = sum(weight[c] for c in closes(qid) - closed)
+                gain = len((closes(qid) - closed) & essential)  # only essential gaps are worth a course
                 value = gain / max(self.quals[qid]["months"], 0.25)
                 if gain and value > best_value:
                     best, best_value = qid, value
@@ -367,7 +417,7 @@ class RoutePlanner:
                     "kind": q["qualification_kind"],
                     "code": q["code"] or None,
                     "months": q["months"],
-                    "apprenticeship": q["qualification_kind"] == "apprenticeship",
+                    "apprenticeship": q["qualification_kind"] in ("apprenticeship", "degree_apprenticeship"),
                     "closes": sorted(closes(qid)),
                 }
             )
@@ -402,7 +452,7 @@ class RoutePlanner:
                     current, level, start, cap, set(route.roles) | {start.role or ""}, allow_step_down
                 ):
                     grown.append(self.extend(route, nxt, self.step(route, nxt, start, link)))
-            grown.sort(key=lambda r: (r.months, r.gap, r.roles))
+            grown.sort(key=lambda r: (route_tier(self.graph, r, start), route_time(r), r.gap, r.roles))
             finished += grown
             partial = grown[:BEAM] if target is None else [r for r in grown if r.roles[-1] != target][:BEAM]
             if not partial:
@@ -410,19 +460,22 @@ class RoutePlanner:
         return self._rank(finished, start, target, sector, top)
 
     def _rank(self, found: list[Route], start: Start, target: str | None, sector: str | None, top: int) -> list[Route]:
+        def key(route: Route) -> tuple:
+            gain = int(self.level[self.index[route.roles[-1]]]) - start.level
+            tier = route_tier(self.graph, route, start)
+            return (tier, gain <= 0, len(route.steps), route_time(route), route.gap, route.roles)
+
+        def to_target(route: Route) -> tuple:  # one destination: the least time wins within a tier
+            return (route_tier(self.graph, route, start), route_time(route), len(route.steps), route.gap, route.roles)
+
         if target is not None:
             chosen, seen = [], set()
-            for route in sorted((r for r in found if r.roles[-1] == target), key=lambda r: (r.months, r.gap, r.roles)):
+            for route in sorted((r for r in found if r.roles[-1] == target), key=to_target):
                 rises = tuple(s["to"] for s in route.steps if s["level_change"][1] > s["level_change"][0])
                 if rises not in seen:  # routes differing only by sideways steps count once
                     seen.add(rises)
                     chosen.append(route)
             return chosen[:top]
-
-        def key(route: Route) -> tuple:
-            gain = int(self.level[self.index[route.roles[-1]]]) - start.level
-            per_level = route.months / gain if gain > 0 else route.months
-            return (gain <= 0, per_level, route.gap, route.roles)
 
         chosen, ends, first_moves = [], set(), {}
         for route in sorted(found, key=key):
@@ -437,6 +490,45 @@ class RoutePlanner:
         return chosen[:top]
 
 
+def _months_basis(training: list[dict], link: dict | None) -> str:
+    """What a step's months are made of, in words."""
+    if not training:
+        return "no training: by recruitment or promotion" if link else "no training listed"
+    required = [t for t in training if t["kind"] != "short_course"]
+    courses = [t for t in training if t["kind"] == "short_course"]
+    parts = ([f"{', '.join(t['title'] for t in required)}"] if required else []) + (
+        [f"{len(courses)} short course{'s' if len(courses) != 1 else ''}"] if courses else []
+    )
+    return "training: " + " + ".join(parts)
+
+
+RANKING_RULE = (
+    "Ladder routes (known links up the same career family) first, then recognised routes (other known links,"
+    " across families or sectors), then inferred moves; within each, routes up first, then fewer steps, less"
+    " time (training plus experience asked for first), smaller gap."
+)
+TIERS = ("ladder", "recognised", "inferred")
+
+
+def step_tier(graph: nx.MultiDiGraph, step: dict, start: Start) -> int:
+    """0 for a ladder step (a known link up one family), 1 for another known link, 2 for an inferred move."""
+    if step["kind"] != "known":
+        return 2
+    from_role = start.role if step["from"] == start.key else step["from"]
+    families = [graph.nodes[node_id("Role", r)].get("family") for r in (from_role, step["to"])]
+    rises = step["level_change"][1] > step["level_change"][0]
+    return 0 if rises and families[0] is not None and families[0] == families[1] else 1
+
+
+def route_tier(graph: nx.MultiDiGraph, route: Route, start: Start) -> int:
+    return max((step_tier(graph, step, start) for step in route.steps), default=2)
+
+
+def route_time(route: Route) -> float:
+    """Months of training plus the experience each step asks for first."""
+    return route.months + sum(step.get("experience_months", 0.0) for step in route.steps)
+
+
 def route_record(graph: nx.MultiDiGraph, route: Route, start: Start) -> dict:
     """The JSON form of a route (see the README)."""
     end = route.roles[-1]
@@ -448,5 +540,6 @@ def route_record(graph: nx.MultiDiGraph, route: Route, start: Start) -> dict:
         "total_gap": route.gap,
         "level_change": [start.level, end_data["level"]],
         "cross_sector": any(step["sector_change"] for step in route.steps),
-        "steps": route.steps,
+        "tier": TIERS[route_tier(graph, route, start)],
+        "steps": [{**step, "tier": TIERS[step_tier(graph, step, start)]} for step in route.steps],
     }

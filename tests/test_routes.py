@@ -79,8 +79,8 @@ def test_cross_sector_moves_are_labelled(run) -> None:
 def test_target_routes_are_ranked_by_time_and_sideways_copies_count_once(run) -> None:
     result = routes(run, "carer", "--to", "nurse", "--max-steps", "4", "--top", "10")
     assert result["constraints"]["max_level"] == 5  # raised to the target's level
-    months = [r["total_months"] for r in result["routes"]]
-    assert months == sorted(months) and all(r["roles"][-1] == "lad:nurse" for r in result["routes"])
+    order = [(("ladder", "recognised", "inferred").index(r["tier"]), r["total_months"]) for r in result["routes"]]
+    assert order == sorted(order) and all(r["roles"][-1] == "lad:nurse" for r in result["routes"])  # by time in a tier
     rises = [
         tuple(s["to"] for s in r["steps"] if s["level_change"][1] > s["level_change"][0]) for r in result["routes"]
     ]

@@ -13,8 +13,10 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -169,8 +171,14 @@ class AnyOf(Model):
     note: str | None = None
 
 
+def _item_kind(value: Any) -> str:
+    return "<any_of>" if isinstance(value, (dict, AnyOf)) else "<id>"  # <tag>: left out of error locations
+
+
 QualificationItem = Annotated[
-    Reference | AnyOf, Field(description="A qualification id, or {any_of: [ids]} for alternative routes.")
+    Annotated[Reference, Tag("<id>")] | Annotated[AnyOf, Tag("<any_of>")],
+    Discriminator(_item_kind),  # a mapping is an any_of group, anything else an id: one error, not two
+    Field(description="A qualification id, or {any_of: [ids]} for alternative routes."),
 ]
 
 

@@ -164,7 +164,8 @@ def _bad_kind(shown: str, kind: Any, line: int | None) -> Problem:
 
 def problem_from_error(shown: str, lines: LineMap, error: Any, model_cls: type[BaseModel]) -> Problem:
     """Translate one pydantic error into words a person editing the file understands."""
-    loc = tuple(part for part in error["loc"] if part != "[key]")
+    # "[key]" and "<tag>" (the branch of a tagged union) are pydantic's, not places in the file
+    loc = tuple(part for part in error["loc"] if part != "[key]" and not str(part).startswith("<"))
     kind = error["type"]
     line = line_for(lines, loc)
     if kind == "missing":

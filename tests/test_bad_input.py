@@ -57,6 +57,11 @@ EXPECTED: dict[str, tuple[int | None, str]] = {
     "43-keys-as-written.yaml": (8, "key 'true' is read as the same key as '1' on line 7"),
     "44-bad-role-hides-next.yaml": (14, "unknown competency 'care.washng'"),
     "45-csv-bad-level-hides-unknown.csv": (3, "unknown competency 'care.washng'"),
+    "46-unknown-family.yaml": (7, "unknown career family 'nursng'; did you mean 'nursing'?"),
+    "47-builds-on-loop.yaml": (14, "builds_on leads round in a circle"),
+    "48-any-of-one-alternative.yaml": (12, "required[0].any_of: list should have at least 2 items"),
+    "49-unknown-check.yaml": (9, "roles[0].entry.checks[1]: wrong value 'dbs-super'"),
+    "50-standard-with-no-level-only.yaml": (4, "a diploma needs its rqf_level (only kind 'standard' has none)"),
 }
 
 

@@ -35,6 +35,13 @@ DEFAULT_CAP = 4  # Bands 1-4 first
     type=click.Path(dir_okay=False),
     help="A skills passport (YAML or CSV): what the person can already do and holds.",
 )
+@click.option(
+    "--from-education",
+    "education",
+    multiple=True,
+    metavar="QUALIFICATION",
+    help="Start from school or college: GCSE, A level, T Level in Health, Access to HE... (repeatable).",
+)
 @click.option("--explain", is_flag=True, help="Show what carries over and the gap at every step.")
 @click.option("--allow-step-down", is_flag=True, help="Allow moves to a lower level.")
 @click.option(
@@ -52,6 +59,7 @@ def routes(
     top: int,
     max_steps: int,
     passport: str | None,
+    education: tuple[str, ...],
     explain: bool,
     allow_step_down: bool,
     plot: str | None,
@@ -62,10 +70,17 @@ def routes(
     Each step says what carries over, the gap, the training that closes it (apprenticeships named as
     such) and an estimated time; moves are known links (with their source) or inferred from overlap."""
     from frameworks.levels import level_for_band
-    from pathways.routes import RANKING_RULE, RoutePlanner, route_record, start_from_passport, start_from_role
+    from pathways.routes import (
+        RANKING_RULE,
+        RoutePlanner,
+        route_record,
+        start_from_education,
+        start_from_passport,
+        start_from_role,
+    )
 
-    if start is None and passport is None:
-        raise click.UsageError("give a starting role (FROM) or a skills passport (--have FILE)")
+    if sum(bool(x) for x in (start, passport, education)) != 1:
+        raise click.UsageError("give one start: a role (FROM), a skills passport (--have FILE) or --from-education")
     if max_band and max_level:
         raise click.UsageError("give --max-band or --max-level, not both")
     check_sector(app, sector, "--sector", also=("any",))
@@ -81,6 +96,8 @@ def routes(
             role = graph.nodes[resolve(app, "Role", held.role)]["id"]
         _check_passport_ids(app, held)
         origin = start_from_passport(graph, matcher, held, role)
+    elif education:
+        origin = start_from_education(graph, [_education_id(app, text) for text in education])
     else:
         origin = start_from_role(graph, role)
     explicit = max_level or (level_for_band(max_band) if max_band else None)
@@ -186,6 +203,20 @@ def _step_text(step: dict) -> str:
     return f"{step['to_title']} [{label}{cross}; {plural(step['months'], 'month')}" + (
         f"; {training}]" if training else "]"
     )
+
+
+def _education_id(app: App, text: str) -> str:
+    """An education entry point (GCSE, A levels, T Level, Access to HE) named as a person would."""
+    graph = app.graph()
+    qid = graph.nodes[resolve(app, "Qualification", text)]["id"]
+    if graph.nodes[f"qualification:{qid}"]["qualification_kind"] != "education":
+        from graph.queries import list_qualifications
+
+        known = ", ".join(q["title"].split(" (")[0] for q in list_qualifications(graph, kind="education"))
+        raise click.BadParameter(
+            f"'{text}' is not school or college education; known: {known}", param_hint="--from-education"
+        )
+    return qid
 
 
 def _view(payload: dict, explain: bool, to_title: str | None = None) -> View:

@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 
     from graph.matching import Matcher
 
+ENTRY_LEVEL_MAX = 3  # roles people are recruited into from outside (school, another job)
+GRADUATE_ROUTES = ("degree", "degree_apprenticeship")
 INFER_MIN_COVERAGE = 0.6
 MAX_INFERRED_RISE = 1
 INFERRED_PER_STATE = 15  # candidate inferred moves considered from each role, best coverage first
@@ -95,6 +97,25 @@ def start_from_role(graph: nx.MultiDiGraph, role: str) -> Start:
         role_needs(graph, node_id("Role", role)),
         {options[0] for options in _required_qualifications(graph, role)},  # the usual route of each
     )
+
+
+def start_from_education(graph: nx.MultiDiGraph, quals: list[str]) -> Start:
+    """A school leaver or returner: what their education develops, at level 1, with no role; the first
+    moves are the entry roles and programmes it opens (see RoutePlanner.entry_moves)."""
+    needs: dict[str, Need] = {}
+    titles = []
+    for qid in quals:
+        node = node_id("Qualification", qid)
+        titles.append(graph.nodes[node]["title"])
+        for _, target, key, edge in graph.out_edges(node, keys=True, data=True):
+            if key == "DEVELOPS":
+                data = graph.nodes[target]
+                need = Need(
+                    data["id"], data["label"], competency_text(data), edge["level"], data.get("scale_max", 9), True
+                )
+                if need.competency not in needs or needs[need.competency].level < need.level:
+                    needs[need.competency] = need
+    return Start("education", "From education: " + "; ".join(titles), 1, None, None, list(needs.values()), set(quals))
 
 
 def start_from_passport(graph: nx.MultiDiGraph, matcher: Matcher, passport, role: str | None = None) -> Start:
@@ -238,6 +259,10 @@ class RoutePlanner:
         """Next roles from `current`: known links, then inferred moves with enough coverage."""
         role = start.role if current == start.key else current
         out: dict[str, dict | None] = {}
+        if role is None and current == start.key:  # no role yet: the roles and programmes the person can enter
+            for target in self.entry_moves(start.qualifications):
+                if self._allowed(target, level, cap, visited, allow_step_down, rise=None):
+                    out[target] = {"entry": True, "via": [], "note": "An entry role or programme open to this start."}
         for target, link in self._known(role).items():
             if self._allowed(target, level, cap, visited, allow_step_down, rise=None):
                 out[target] = link
@@ -249,6 +274,28 @@ class RoutePlanner:
             if target not in out and self._allowed(target, level, cap, visited, allow_step_down, MAX_INFERRED_RISE):
                 out[target] = None
         return list(out.items())
+
+    def entry_moves(self, held: set[str]) -> list[str]:
+        """Roles a person with no current role can enter: every required item held or startable now (its
+        prerequisites held), asking for no experience first, at level ENTRY_LEVEL_MAX or below, or through
+        a degree-level programme the person can start (graduate entry, e.g. A levels -> nursing degree)."""
+        found = []
+        for role in self.roles:
+            data = self.graph.nodes[node_id("Role", role)]
+            if ((data.get("entry") or {}).get("experience_months") or 0) > 0:
+                continue
+            items = _required_qualifications(self.graph, role)
+            chosen = [next((q for q in item if q in held or self._startable(q, held)), None) for item in items]
+            if None in chosen:
+                continue
+            graduate = any(self.quals.get(q, {}).get("qualification_kind") in GRADUATE_ROUTES for q in chosen)
+            if data["level"] <= ENTRY_LEVEL_MAX or graduate:
+                found.append(role)
+        return found
+
+    def _startable(self, qid: str, held: set[str]) -> bool:
+        prerequisites = self.quals.get(qid, {}).get("prerequisites", [])
+        return qid in self.quals and all(any(a in held for a in alternatives(pre)) for pre in prerequisites)
 
     def _allowed(
         self, target: str, level: int, cap: int, visited: set[str], allow_step_down: bool, rise: int | None
@@ -308,15 +355,22 @@ class RoutePlanner:
         # the move's own route first, so a role's alternatives are met by the qualification the move gives
         items = [alternatives(v) for v in (link or {}).get("via", [])] + _required_qualifications(self.graph, target)
         mandatory: list[str] = []
+        others: dict[str, list[str]] = {}  # a chosen qualification -> the other routes that would also do
+        employed = start.role is not None or current != start.key  # in work: apprenticeships fit
         for options_of_item in items:
-            choice = _choose(options_of_item, held_quals | set(mandatory), self.quals)
+            choice = _choose(options_of_item, held_quals | set(mandatory), self.quals, employed)
             if choice is not None and choice not in mandatory:
                 mandatory.append(choice)
+                others[choice] = [q for q in options_of_item if q != choice and q in self.quals]
         # beyond what the move requires, only the short courses the target role itself lists
         options = set(mandatory) | (set(_role_qualifications(self.graph, target)) & self.short_courses)
         training, closed = self._training([gap_needs[g["competency"]] for g in gap], mandatory, options, held_quals)
         entry = [t for t in training if t["kind"] == "education"]  # entry requirements, not training time
-        training = [t for t in training if t["kind"] != "education"]
+        training = [
+            {**t, "alternatives": [{"id": q, "title": self.quals[q]["title"]} for q in others.get(t["id"], [])]}
+            for t in training
+            if t["kind"] != "education"
+        ]
         on_the_job = [g for g in gap if g["competency"] not in closed]
         months = float(sum(t["months"] for t in training))  # one after another: the figures add up
         source_data = self.graph.nodes[node_id("Role", target)]
@@ -327,7 +381,7 @@ class RoutePlanner:
             "from": current,
             "to": target,
             "to_title": source_data["title"],
-            "kind": "known" if link else "inferred",
+            "kind": "entry" if link and link.get("entry") else ("known" if link else "inferred"),
             "source": (link or {}).get("source", []),
             "note": (link or {}).get("note", ""),
             "level_change": [from_level, source_data["level"]],
@@ -461,8 +515,11 @@ class RoutePlanner:
 
     def _rank(self, found: list[Route], start: Start, target: str | None, sector: str | None, top: int) -> list[Route]:
         def key(route: Route) -> tuple:
-            gain = int(self.level[self.index[route.roles[-1]]]) - start.level
             tier = route_tier(self.graph, route, start)
+            if start.role is None:  # no role to rise from: the way in where most of what they can do carries over
+                carried = -route.steps[0]["coverage"]
+                return (tier, len(route.steps), carried, route_time(route), route.gap, route.roles)
+            gain = int(self.level[self.index[route.roles[-1]]]) - start.level
             return (tier, gain <= 0, len(route.steps), route_time(route), route.gap, route.roles)
 
         def to_target(route: Route) -> tuple:  # one destination: the least time wins within a tier
@@ -512,6 +569,8 @@ TIERS = ("ladder", "recognised", "inferred")
 
 def step_tier(graph: nx.MultiDiGraph, step: dict, start: Start) -> int:
     """0 for a ladder step (a known link up one family), 1 for another known link, 2 for an inferred move."""
+    if step["kind"] == "entry":
+        return 1  # a recognised way in, from education or another working life
     if step["kind"] != "known":
         return 2
     from_role = start.role if step["from"] == start.key else step["from"]

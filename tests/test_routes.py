@@ -288,3 +288,47 @@ def test_no_route_note_names_the_limits(run) -> None:
     result = run(*LADDER, "routes", "carer", "--to", "nurse", "--max-steps", "1", "--format", "json")
     assert json.loads(result.stdout)["routes"] == []
     assert "note: no route to Registered nurse within 1 step up to level 5" in result.stderr
+
+
+# -- any starting point: education, or a career changer's own words ----------------------------------------
+
+
+def test_a_school_leaver_with_a_levels_gets_the_nursing_degree_with_the_apprenticeship_as_an_option(run) -> None:
+    found = run.json(
+        "routes", "--from-education", "GCSE", "--from-education", "A level", "--to", "registered nurse (adult)"
+    )
+    first = found["routes"][0]
+    assert first["roles"] == ["education", "hsc:registered-nurse-adult"] and first["steps"][0]["kind"] == "entry"
+    (degree,) = first["steps"][0]["training"]
+    assert degree["id"] == "hsc:nursing-degree" and not degree["apprenticeship"]  # not in work: the degree
+    assert "hsc:st0781-registered-nurse-degree" in {a["id"] for a in degree["alternatives"]}
+    assert first["total_months"] == 36
+
+
+def test_a_school_leaver_with_gcses_is_offered_entry_roles(run) -> None:
+    found = run.json("routes", "--from-education", "GCSE", "--top", "40")
+    firsts = {r["roles"][1] for r in found["routes"]}
+    assert {"hsc:healthcare-assistant", "hsc:care-worker"} & firsts
+    assert all(r["steps"][0]["kind"] == "entry" for r in found["routes"])
+    assert all(r["destination"]["level"] <= 4 for r in found["routes"])
+
+
+def test_a_career_changer_without_a_role_gets_entry_roles_where_skills_carry_over(run, tmp_path: Path) -> None:
+    passport = tmp_path / "changer.yaml"
+    passport.write_text(
+        "kind: passport\nname: Alex\ncompetencies:\n"
+        '  - {text: "Helps people wash, dress and eat at home", level: 2}\n'
+        '  - {text: "Keeps accurate written records", level: 2}\n'
+    )
+    found = run.json("routes", "--have", passport, "--top", "20")
+    assert found["routes"] and found["from"]["role"] is None
+    assert {"hsc:care-worker", "hsc:home-care-worker", "hsc:healthcare-assistant"} & {
+        r["roles"][1] for r in found["routes"]
+    }
+
+
+def test_from_education_refuses_what_is_not_education(run) -> None:
+    result = run("routes", "--from-education", "ST0216", expect=2)
+    (line,) = result.stderr.strip().splitlines()[-1:]
+    assert "is not school or college education" in line
+    assert "give one start" in run("routes", "care worker", "--from-education", "GCSE", expect=2).stderr

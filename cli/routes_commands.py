@@ -42,6 +42,9 @@ DEFAULT_CAP = 4  # Bands 1-4 first
     metavar="QUALIFICATION",
     help="Start from school or college: GCSE, A level, T Level in Health, Access to HE... (repeatable).",
 )
+@click.option(
+    "--into", metavar="ROLE", help="How do I become ROLE? Every recognised way in: from education and from other roles."
+)
 @click.option("--explain", is_flag=True, help="Show what carries over and the gap at every step.")
 @click.option("--allow-step-down", is_flag=True, help="Allow moves to a lower level.")
 @click.option(
@@ -60,6 +63,7 @@ def routes(
     max_steps: int,
     passport: str | None,
     education: tuple[str, ...],
+    into: str | None,
     explain: bool,
     allow_step_down: bool,
     plot: str | None,
@@ -79,6 +83,10 @@ def routes(
         start_from_role,
     )
 
+    if into:
+        if start or passport or education or target:
+            raise click.UsageError("--into answers on its own: leave out FROM, --have, --from-education and --to")
+        return _routes_into(app, into, fmt)
     if sum(bool(x) for x in (start, passport, education)) != 1:
         raise click.UsageError("give one start: a role (FROM), a skills passport (--have FILE) or --from-education")
     if max_band and max_level:
@@ -203,6 +211,39 @@ def _step_text(step: dict) -> str:
     return f"{step['to_title']} [{label}{cross}; {plural(step['months'], 'month')}" + (
         f"; {training}]" if training else "]"
     )
+
+
+def _routes_into(app: App, role: str, fmt: str | None) -> None:
+    """`routes --into ROLE`: the ways in, as a table of programmes from education and one of routes."""
+    from pathways.routes import RoutePlanner, ways_into
+
+    graph = app.graph()
+    answer = ways_into(RoutePlanner(graph, app.matcher()), graph.nodes[resolve(app, "Role", role)]["id"])
+    education = [
+        {
+            "programme": e["title"],
+            "months": e["months"],
+            "apprenticeship": e["apprenticeship"],
+            "needs first": [
+                ("one of: " if len(alt) > 1 else "") + " / ".join(q["title"] for q in alt) for alt in e["needs_first"]
+            ],
+        }
+        for e in answer["from_education"]
+    ]
+    rows = [
+        {
+            "from": r["steps"][0]["from"],
+            "kind of route": r["tier"],
+            "training months": r["total_months"],
+            "steps": " -> ".join(_step_text(s) for s in r["steps"]),
+        }
+        for r in answer["routes"]
+    ]
+    tables = [
+        Table([(k, k) for k in ("programme", "months", "apprenticeship", "needs first")], education, "From education"),
+        Table([(k, k) for k in ("from", "kind of route", "training months", "steps")], rows, "From other roles"),
+    ]
+    emit(View(answer, f"Ways into: {answer['into']['title']}", tables=tables), fmt)
 
 
 def _education_id(app: App, text: str) -> str:

@@ -602,3 +602,66 @@ def route_record(graph: nx.MultiDiGraph, route: Route, start: Start) -> dict:
         "tier": TIERS[route_tier(graph, route, start)],
         "steps": [{**step, "tier": TIERS[step_tier(graph, step, start)]} for step in route.steps],
     }
+
+
+INTO_STEPS = 2  # how far back `ways_into` looks along known links
+
+
+def ways_into(planner: RoutePlanner, target: str) -> dict:
+    """Every recognised way into `target`: the programmes a person can start from education (with what
+    they need first), and the best route from each role that leads there within INTO_STEPS known links
+    (support roles, other sectors), ladders first, then by time."""
+    graph = planner.graph
+    level = graph.nodes[node_id("Role", target)]["level"]
+    from_education = []
+    for options in _required_qualifications(graph, target):
+        for qid in options:
+            qual = planner.quals.get(qid, {})
+            if qual.get("qualification_kind") in GRADUATE_ROUTES and _from_school(qual, planner.quals):
+                from_education.append(
+                    {
+                        "id": qid,
+                        "title": qual["title"],
+                        "kind": qual["qualification_kind"],
+                        "months": qual["months"],
+                        "apprenticeship": qual["qualification_kind"] == "degree_apprenticeship",
+                        "needs_first": [
+                            [
+                                {"id": q, "title": planner.quals[q]["title"]}
+                                for q in alternatives(item)
+                                if q in planner.quals
+                            ]
+                            for item in qual.get("prerequisites", [])
+                        ],
+                    }
+                )
+    found = []
+    for origin in sorted(_predecessors(graph, target, INTO_STEPS)):
+        start = start_from_role(graph, origin)
+        best = planner.routes(start, target, max(level, start.level), None, INTO_STEPS, 1, True)
+        found += [(route_record(graph, route, start), route) for route in best]
+    found.sort(key=lambda pair: (TIERS.index(pair[0]["tier"]), route_time(pair[1]), len(pair[1].steps)))
+    return {
+        "into": role_summary(graph, node_id("Role", target)),
+        "from_education": from_education,
+        "routes": [record for record, _ in found],
+    }
+
+
+def _from_school(qual: dict, quals: dict[str, dict]) -> bool:
+    """A programme whose prerequisites are all education (or none): a school leaver can apply."""
+    return all(
+        any(quals.get(q, {}).get("qualification_kind") == "education" for q in alternatives(item))
+        for item in qual.get("prerequisites", [])
+    )
+
+
+def _predecessors(graph: nx.MultiDiGraph, target: str, depth: int) -> set[str]:
+    """Roles with known links into `target` within `depth` links."""
+    found: set[str] = set()
+    frontier = {node_id("Role", target)}
+    for _ in range(depth):
+        frontier = {s for node in frontier for s, _, k in graph.in_edges(node, keys=True) if k == "PROGRESSES_TO"}
+        found |= {graph.nodes[n]["id"] for n in frontier}
+    found.discard(target)
+    return found

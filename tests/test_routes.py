@@ -332,3 +332,17 @@ def test_from_education_refuses_what_is_not_education(run) -> None:
     (line,) = result.stderr.strip().splitlines()[-1:]
     assert "is not school or college education" in line
     assert "give one start" in run("routes", "care worker", "--from-education", "GCSE", expect=2).stderr
+
+
+def test_routes_into_a_role_list_every_way_in(run) -> None:
+    answer = run.json("routes", "--into", "physiotherapist")
+    assert answer["into"]["id"] == "hsc:physiotherapist"
+    programmes = {e["id"]: e for e in answer["from_education"]}
+    assert {"hsc:physiotherapy-degree", "hsc:physiotherapist-degree-apprenticeship"} <= set(programmes)
+    assert programmes["hsc:physiotherapist-degree-apprenticeship"]["apprenticeship"] is True
+    starts = {r["roles"][0] for r in answer["routes"]}
+    assert {"hsc:therapy-assistant", "hsc:therapy-support-worker"} <= starts  # from the support roles
+    assert all(r["roles"][-1] == "hsc:physiotherapist" for r in answer["routes"])
+    tiers = [("ladder", "recognised", "inferred").index(r["tier"]) for r in answer["routes"]]
+    assert tiers == sorted(tiers)
+    assert "leave out FROM" in run("routes", "care worker", "--into", "physiotherapist", expect=2).stderr

@@ -443,6 +443,7 @@ class RoutePlanner:
 
         for qid in mandatory:
             take(qid)
+        required = set(chosen)  # what the move needs, with what that needs first; the rest is optional
         essential = {g.competency for g in gap if g.essential}
 
         def eligible(qid: str) -> bool:  # optional training never drags in a programme it needs first
@@ -473,6 +474,7 @@ class RoutePlanner:
                     "months": q["months"],
                     "apprenticeship": q["qualification_kind"] in ("apprenticeship", "degree_apprenticeship"),
                     "closes": sorted(closes(qid)),
+                    "required": qid in required,
                 }
             )
         return rows, closed

@@ -346,3 +346,31 @@ def test_routes_into_a_role_list_every_way_in(run) -> None:
     tiers = [("ladder", "recognised", "inferred").index(r["tier"]) for r in answer["routes"]]
     assert tiers == sorted(tiers)
     assert "leave out FROM" in run("routes", "care worker", "--into", "physiotherapist", expect=2).stderr
+
+
+def test_no_step_lists_a_course_it_does_not_need_or_two_alternatives(bundled_routes) -> None:
+    """Over every bundled role's routes: a short course closes an essential gap of its step; a step never
+    lists two alternatives of one any-of group as if both were needed; months add up."""
+    from frameworks.loader import load_library
+    from frameworks.models import AnyOf
+    from frameworks.sources import library_layers
+
+    library = load_library(library_layers())
+    links = {(link.from_role, link.to_role): link for link in library.progressions}
+    checked = 0
+    for role in sorted(library.roles):
+        for route in bundled_routes(role, top=5, max_steps=2):
+            for step in route["steps"]:
+                essential = {g["competency"] for g in step["gap"] if g["essential"]}
+                ids = {t["id"] for t in step["training"]}
+                for row in step["training"]:
+                    if row["kind"] == "short_course" and not row["required"]:  # a course the move asks for stays
+                        assert set(row["closes"]) & essential, (route["roles"], row["id"])
+                link = links.get((step["from"], step["to"]))
+                groups = [item for item in library.roles[step["to"]].qualifications.required if isinstance(item, AnyOf)]
+                groups += [item for item in (link.via if link else []) if isinstance(item, AnyOf)]
+                for group in groups:
+                    assert len(ids & set(group.any_of)) <= 1, (route["roles"], sorted(ids & set(group.any_of)))
+                assert step["months"] == pytest.approx(sum(t["months"] for t in step["training"]), abs=0.1)
+                checked += 1
+    assert checked > 300

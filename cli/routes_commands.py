@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
-from cli.app import App, check_sector, emit, format_option, resolve, top_option
-from cli.output import Table, View, check_plot_path, markdown_escape, plot_format
+from cli.app import App, check_sector, emit, resolve, top_option
+from cli.output import FORMATS, Table, View, check_plot_path, markdown_escape, plot_format
 from frameworks.levels import AFC_BANDS
 
 DEFAULT_CAP = 4  # Bands 1-4 first
+SHEETS = ("html", "docx")  # the adviser's sheet: routes only, written to a file
 
 
 @click.command()
@@ -50,7 +51,16 @@ DEFAULT_CAP = 4  # Bands 1-4 first
 @click.option(
     "--plot", type=click.Path(dir_okay=False), callback=check_plot_path, help="Draw the routes (.png, .svg or .pdf)."
 )
-@format_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([*FORMATS, *SHEETS]),
+    default=None,
+    help="Output format (default: table on a terminal, json otherwise); html and docx: a printable sheet (need -o).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (needed for html and docx).")
+@click.option("--name", help="The person the sheet is for (html, docx), when the start names nobody.")
+@click.option("--mermaid", is_flag=True, help="Add the Mermaid source of the diagram to --format md.")
 @click.pass_obj
 def routes(
     app: App,
@@ -68,6 +78,9 @@ def routes(
     allow_step_down: bool,
     plot: str | None,
     fmt: str | None,
+    output: str | None,
+    name: str | None,
+    mermaid: bool,
 ) -> None:
     """Progression routes from a role (FROM) or a skills passport (--have), up to Band 4 by default.
 
@@ -83,10 +96,22 @@ def routes(
         start_from_role,
     )
 
+    if fmt in SHEETS and not output:
+        raise click.UsageError(f"--format {fmt} needs -o FILE.{fmt}")
+    if name is not None and fmt not in SHEETS:
+        raise click.UsageError("--name is for the sheet: --format html or docx")
+    if mermaid and fmt != "md":
+        raise click.UsageError("--mermaid adds the diagram's source to --format md")
+    if output:
+        from graph.store import output_target
+
+        output_target(output)  # refused before any work
     if into:
         if start or passport or education or target:
             raise click.UsageError("--into answers on its own: leave out FROM, --have, --from-education and --to")
-        return _routes_into(app, into, fmt)
+        if fmt in SHEETS:
+            raise click.UsageError(f"--format {fmt} is for routes from a start, not --into")
+        return _routes_into(app, into, fmt, output)
     if sum(bool(x) for x in (start, passport, education)) != 1:
         raise click.UsageError("give one start: a role (FROM), a skills passport (--have FILE) or --from-education")
     if max_band and max_level:
@@ -96,10 +121,12 @@ def routes(
     matcher = app.matcher()
     role = graph.nodes[resolve(app, "Role", start)]["id"] if start else None
     to = graph.nodes[resolve(app, "Role", target)]["id"] if target else None
+    person = name
     if passport:
         from frameworks.passport import load_passport
 
         held = load_passport(Path(passport))
+        person = name or held.name
         if role is None and held.role:
             role = graph.nodes[resolve(app, "Role", held.role)]["id"]
         _check_passport_ids(app, held)
@@ -154,7 +181,25 @@ def routes(
         click.echo(f"wrote {plot}", err=True)
     if not found:
         click.echo(f"note: {_none_found(payload, graph)}", err=True)
-    emit(_view(payload, explain, _title(graph, to)), fmt)
+    if fmt in SHEETS:
+        return _write_sheet(graph, payload, fmt, output, person)
+    emit(_view(payload, explain, _title(graph, to), mermaid), fmt, output)
+
+
+def _write_sheet(graph, payload: dict, fmt: str, output: str, person: str | None) -> None:
+    """The adviser's sheet (cli/routes_sheet.py), written through the one safe writer."""
+    from cli.routes_sheet import render_docx, render_html, sheet_data
+    from graph.store import write_output
+
+    sheet = sheet_data(graph, payload, person)
+    if fmt == "html":
+        data = render_html(sheet).encode("utf-8")
+    else:
+        from cli.plots import routes_figure
+
+        data = render_docx(sheet, routes_figure(payload, "png") if payload["routes"] else None)
+    write_output(Path(output), data)
+    click.echo(f"wrote {output}", err=True)
 
 
 def _title(graph, role: str | None) -> str | None:
@@ -213,7 +258,7 @@ def _step_text(step: dict) -> str:
     )
 
 
-def _routes_into(app: App, role: str, fmt: str | None) -> None:
+def _routes_into(app: App, role: str, fmt: str | None, output: str | None = None) -> None:
     """`routes --into ROLE`: the ways in, as a table of programmes from education and one of routes."""
     from pathways.routes import RoutePlanner, ways_into
 
@@ -243,7 +288,7 @@ def _routes_into(app: App, role: str, fmt: str | None) -> None:
         Table([(k, k) for k in ("programme", "months", "apprenticeship", "needs first")], education, "From education"),
         Table([(k, k) for k in ("from", "kind of route", "training months", "steps")], rows, "From other roles"),
     ]
-    emit(View(answer, f"Ways into: {answer['into']['title']}", tables=tables), fmt)
+    emit(View(answer, f"Ways into: {answer['into']['title']}", tables=tables), fmt, output)
 
 
 def _education_id(app: App, text: str) -> str:
@@ -260,7 +305,7 @@ def _education_id(app: App, text: str) -> str:
     return qid
 
 
-def _view(payload: dict, explain: bool, to_title: str | None = None) -> View:
+def _view(payload: dict, explain: bool, to_title: str | None = None, mermaid: bool = False) -> View:
     rows, step_rows = [], []
     for n, route in enumerate(payload["routes"], start=1):
         dest = route["destination"]
@@ -338,7 +383,7 @@ def _view(payload: dict, explain: bool, to_title: str | None = None) -> View:
         " included). 'Covers' is how much of the new role's requirements the previous one already meets.",
         f"Ranking: {payload['ranking']}",
     ]
-    return View(payload, "Progression routes", fields, tables, notes, markdown=_markdown(payload, to_title))
+    return View(payload, "Progression routes", fields, tables, notes, markdown=_markdown(payload, to_title, mermaid))
 
 
 def _md(text: object) -> str:
@@ -365,9 +410,10 @@ def _link(title: object, url: str | None) -> str:
     return _md(title)
 
 
-def _markdown(payload: dict, to_title: str | None = None) -> str:
-    """An adviser-ready page: each route step by step, with a Mermaid diagram. Everything taken from
-    the library or a passport is escaped (_md, _mermaid_label): those files are not trusted."""
+def _markdown(payload: dict, to_title: str | None = None, mermaid: bool = True) -> str:
+    """An adviser-ready page: each route step by step, with a Mermaid diagram when `mermaid` (the CLI
+    adds it only with --mermaid). Everything taken from the library or a passport is escaped (_md,
+    _mermaid_label): those files are not trusted."""
     origin = payload["from"]
     limits = payload["constraints"]
     lines = [
@@ -384,27 +430,10 @@ def _markdown(payload: dict, to_title: str | None = None) -> str:
     if not payload["routes"]:
         lines += ["", f"No route was found within these limits (at most {plural(limits['max_steps'], 'step')}).", ""]
         return "\n".join(lines)
-    lines += ["", "```mermaid", "flowchart LR"]
-    names: dict[str, str] = {}
-
-    def node(key: str, title: str) -> str:
-        if key not in names:
-            names[key] = f"n{len(names)}"
-            lines.append(f'  {names[key]}["{_mermaid_label(title)}"]')
-        return names[key]
-
-    node(origin["key"], origin["title"])
-    edges = set()
-    for route in payload["routes"]:
-        previous = origin["key"]
-        for step in route["steps"]:
-            a, b = node(previous, previous), node(step["to"], step["to_title"])
-            if (a, b) not in edges:
-                edges.add((a, b))
-                arrow = "-->" if step["kind"] == "known" else "-.->"
-                lines.append(f'  {a} {arrow}|"{step["months"]:g} mo"| {b}')
-            previous = step["to"]
-    lines += ["```", "", "Solid arrows are known routes; dotted arrows are inferred from shared skills.", ""]
+    if mermaid:
+        lines += _mermaid(payload)
+    elif origin["resolutions"]:
+        lines.append("")
     for n, route in enumerate(payload["routes"], start=1):
         dest = route["destination"]
         band = f"Band {_md(dest['band'])}" if dest["band"] else f"Level {dest['level']}"
@@ -432,3 +461,30 @@ def _markdown(payload: dict, to_title: str | None = None) -> str:
                 lines.append(f"   - Source: {_link(s['title'], s.get('url'))}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _mermaid(payload: dict) -> list[str]:
+    """The Markdown page's diagram as Mermaid source lines (--mermaid), every label made safe."""
+    origin = payload["from"]
+    lines = ["", "```mermaid", "flowchart LR"]
+    names: dict[str, str] = {}
+
+    def node(key: str, title: str) -> str:
+        if key not in names:
+            names[key] = f"n{len(names)}"
+            lines.append(f'  {names[key]}["{_mermaid_label(title)}"]')
+        return names[key]
+
+    node(origin["key"], origin["title"])
+    edges = set()
+    for route in payload["routes"]:
+        previous = origin["key"]
+        for step in route["steps"]:
+            a, b = node(previous, previous), node(step["to"], step["to_title"])
+            if (a, b) not in edges:
+                edges.add((a, b))
+                arrow = "-->" if step["kind"] == "known" else "-.->"
+                lines.append(f'  {a} {arrow}|"{step["months"]:g} mo"| {b}')
+            previous = step["to"]
+    lines += ["```", "", "Solid arrows are known routes; dotted arrows are inferred from shared skills.", ""]
+    return lines

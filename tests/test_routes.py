@@ -142,7 +142,7 @@ def test_bad_passport_is_a_located_error(run, tmp_path: Path) -> None:
 
 def test_markdown_page_and_plot(run, tmp_path: Path) -> None:
     plot = tmp_path / "routes.png"
-    page = run(*LADDER, "routes", "hca", "--format", "md", "--plot", plot).stdout
+    page = run(*LADDER, "routes", "hca", "--format", "md", "--mermaid", "--plot", plot).stdout
     assert page.startswith("# Career routes from Healthcare assistant")
     assert "```mermaid" in page and "flowchart LR" in page and "Senior support apprenticeship (apprenticeship" in page
     assert plot.read_bytes()[:4] == b"\x89PNG"
@@ -204,7 +204,7 @@ def test_care_worker_routes_include_senior_care_worker_and_nhs_roles(bundled_rou
 
 
 def test_routes_text_counts_and_levels_read_as_english(run) -> None:
-    page = run("routes", "care worker", "--format", "md").stdout
+    page = run("routes", "care worker", "--format", "md", "--mermaid").stdout
     assert re.search(r"\b1 month\b", page) and not re.search(r"\b1 (months|items|steps)\b", page)
     for wrong in ("item(s)", "(level 0 to"):
         assert wrong not in page, wrong
@@ -246,7 +246,7 @@ def _assert_inert(page: str) -> None:
 
 def test_markdown_page_escapes_what_the_library_says(run, tmp_path: Path) -> None:
     hostile = ["--no-bundled", "--library", str(_hostile_ladder(tmp_path)), "--no-embeddings"]
-    page = run(*hostile, "routes", "hca", "--format", "md").stdout
+    page = run(*hostile, "routes", "hca", "--format", "md", "--mermaid").stdout
     _assert_inert(page)
     # a title with a line break cannot open a line of its own in the diagram either
     from cli.routes_commands import _markdown

@@ -109,9 +109,24 @@ def routes(
     if into:
         if start or passport or education or target:
             raise click.UsageError("--into answers on its own: leave out FROM, --have, --from-education and --to")
+        ignored = [
+            name
+            for name, given in (
+                ("--max-band", max_band),
+                ("--max-level", max_level),
+                ("--sector", sector != "any"),
+                ("--max-steps", max_steps != 3),
+                ("--explain", explain),
+                ("--allow-step-down", allow_step_down),
+                ("--plot", plot),
+            )
+            if given
+        ]
+        if ignored:
+            raise click.UsageError(f"--into does not take {', '.join(ignored)}: it lists every way into the role")
         if fmt in SHEETS:
             raise click.UsageError(f"--format {fmt} is for routes from a start, not --into")
-        return _routes_into(app, into, fmt, output)
+        return _routes_into(app, into, fmt, output, top)
     if sum(bool(x) for x in (start, passport, education)) != 1:
         raise click.UsageError("give one start: a role (FROM), a skills passport (--have FILE) or --from-education")
     if max_band and max_level:
@@ -258,12 +273,13 @@ def _step_text(step: dict) -> str:
     )
 
 
-def _routes_into(app: App, role: str, fmt: str | None, output: str | None = None) -> None:
+def _routes_into(app: App, role: str, fmt: str | None, output: str | None = None, top: int = 10) -> None:
     """`routes --into ROLE`: the ways in, as a table of programmes from education and one of routes."""
     from pathways.routes import RoutePlanner, ways_into
 
     graph = app.graph()
     answer = ways_into(RoutePlanner(graph, app.matcher()), graph.nodes[resolve(app, "Role", role)]["id"])
+    answer["routes"] = answer["routes"][:top]
     education = [
         {
             "programme": e["title"],

@@ -267,6 +267,19 @@ class _Resolver:
         for i, item in enumerate(required):
             loc = d.loc + ("qualifications", "required", i)
             required[i] = self._qualification_item(item, d.namespace, d.source, loc)
+        named: dict[str, int] = {}
+        for i, item in enumerate(required):
+            for named_id in item.any_of if isinstance(item, AnyOf) else [item]:
+                if named_id in named:
+                    where = "the same item" if named[named_id] == i else f"required[{named[named_id]}]"
+                    self.problems.append(
+                        d.source.problem(
+                            d.loc + ("qualifications", "required", i),
+                            f"qualification '{named_id}' is named twice (also in {where})",
+                            expected="each qualification once among a role's required items",
+                        )
+                    )
+                named.setdefault(named_id, i)
         desirable = role.qualifications.desirable
         for i, ref in enumerate(desirable):
             loc = d.loc + ("qualifications", "desirable", i)

@@ -14,11 +14,11 @@ from itertools import islice, product
 from typing import TYPE_CHECKING
 
 from frameworks.models import AnyOf
+from frameworks.vocabulary import ENTRY_LEVEL_MAX
 
 if TYPE_CHECKING:
     from frameworks.loader import Library
 
-ENTRY_LEVEL_MAX = 3  # roles up to this Career Framework level are recruited into from outside
 MAX_COMBINATIONS = 256  # alternatives multiply; a link never needs more to be checked
 
 

@@ -36,3 +36,5 @@ FAMILIES = {
     "children-young-people": "Children, young people and families",
     "primary-care": "Primary care (general practice)",
 }
+
+ENTRY_LEVEL_MAX = 3  # roles up to this Career Framework level are recruited into from outside (school, other work)

@@ -164,12 +164,12 @@ def build_graph(library: Library) -> nx.MultiDiGraph:
 def _add_qualification_edges(graph: nx.MultiDiGraph, rqid: str, role) -> None:
     """REQUIRES_QUALIFICATION edges: `essential` for required ones; alternatives of one {any_of} item share
     `alternatives` (the item's position), so holding any one of them meets the requirement."""
-    edges = [(q, True, None) for q in role.qualifications.required if isinstance(q, str)]
+    edges = [(q, True, None, 0) for q in role.qualifications.required if isinstance(q, str)]
     for position, item in enumerate(role.qualifications.required):
         if not isinstance(item, str):
-            edges += [(q, True, position) for q in item.any_of]
-    edges += [(q, False, None) for q in role.qualifications.desirable]
-    for qqid, essential, alternatives in edges:
+            edges += [(q, True, position, order) for order, q in enumerate(item.any_of)]
+    edges += [(q, False, None, 0) for q in role.qualifications.desirable]
+    for qqid, essential, alternatives, order in edges:
         if graph.has_edge(node_id("Role", rqid), node_id("Qualification", qqid), key="REQUIRES_QUALIFICATION"):
             continue  # named twice (required and desirable): the first, required, stands
         graph.add_edge(
@@ -179,4 +179,5 @@ def _add_qualification_edges(graph: nx.MultiDiGraph, rqid: str, role) -> None:
             type="REQUIRES_QUALIFICATION",
             essential=essential,
             alternatives=alternatives,
+            order=order,  # an alternative's place in its group: the first is the usual route
         )

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from frameworks.vocabulary import ENTRY_LEVEL_MAX
 from graph.build import node_id
 from graph.matching import competency_text
 from graph.overlap import Need, directional, role_needs, similarity_between
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 
     from graph.matching import Matcher
 
-ENTRY_LEVEL_MAX = 3  # roles people are recruited into from outside (school, another job)
 GRADUATE_ROUTES = ("degree", "degree_apprenticeship")
 INFER_MIN_COVERAGE = 0.6
 MAX_INFERRED_RISE = 1
@@ -102,11 +102,18 @@ def start_from_role(graph: nx.MultiDiGraph, role: str) -> Start:
 def start_from_education(graph: nx.MultiDiGraph, quals: list[str]) -> Start:
     """A school leaver or returner: what their education develops, at level 1, with no role; the first
     moves are the entry roles and programmes it opens (see RoutePlanner.entry_moves)."""
+    titles = [graph.nodes[node_id("Qualification", qid)]["title"] for qid in quals]
+    needs = _developed(graph, quals)
+    return Start("education", "From education: " + "; ".join(titles), 1, None, None, list(needs.values()), set(quals))
+
+
+def _developed(graph: nx.MultiDiGraph, quals) -> dict[str, Need]:
+    """What holding these qualifications develops, at the highest level any of them brings."""
     needs: dict[str, Need] = {}
-    titles = []
     for qid in quals:
         node = node_id("Qualification", qid)
-        titles.append(graph.nodes[node]["title"])
+        if node not in graph:
+            continue
         for _, target, key, edge in graph.out_edges(node, keys=True, data=True):
             if key == "DEVELOPS":
                 data = graph.nodes[target]
@@ -115,7 +122,7 @@ def start_from_education(graph: nx.MultiDiGraph, quals: list[str]) -> Start:
                 )
                 if need.competency not in needs or needs[need.competency].level < need.level:
                     needs[need.competency] = need
-    return Start("education", "From education: " + "; ".join(titles), 1, None, None, list(needs.values()), set(quals))
+    return needs
 
 
 def start_from_passport(graph: nx.MultiDiGraph, matcher: Matcher, passport, role: str | None = None) -> Start:
@@ -123,8 +130,9 @@ def start_from_passport(graph: nx.MultiDiGraph, matcher: Matcher, passport, role
     person's words and matched through anchors, and each resolution is reported."""
     needs: dict[str, Need] = {}
     base = start_from_role(graph, role) if role else None
-    for need in base.needs if base else []:
-        needs[need.competency] = need
+    for need in [*(base.needs if base else []), *_developed(graph, passport.qualifications).values()]:
+        if need.competency not in needs or needs[need.competency].level < need.level:
+            needs[need.competency] = need
     resolutions = []
     for i, held in enumerate(passport.competencies):
         if held.competency:
@@ -155,14 +163,15 @@ def _required_qualifications(graph: nx.MultiDiGraph, role: str) -> list[list[str
     """The role's required qualifications as items of alternatives: [[id]] for one that must be held,
     [[a, b, c]] where holding any one of them is enough."""
     single: list[list[str]] = []
-    groups: dict[int, list[str]] = {}
+    groups: dict[int, list[tuple[int, str]]] = {}
     for _, t, k, e in graph.out_edges(node_id("Role", role), keys=True, data=True):
         if k == "REQUIRES_QUALIFICATION" and e["essential"]:
             if e.get("alternatives") is None:
                 single.append([graph.nodes[t]["id"]])
             else:
-                groups.setdefault(e["alternatives"], []).append(graph.nodes[t]["id"])
-    return single + [groups[k] for k in sorted(groups)]  # alternatives in file order: the usual route first
+                groups.setdefault(e["alternatives"], []).append((e.get("order", 0), graph.nodes[t]["id"]))
+    # alternatives in file order (kept as `order`, so a graph read back from Neo4j answers the same)
+    return sorted(single) + [[q for _, q in sorted(groups[k])] for k in sorted(groups)]
 
 
 def alternatives(item: str | dict) -> list[str]:
@@ -171,18 +180,56 @@ def alternatives(item: str | dict) -> list[str]:
 
 
 EMPLOYED_ROUTES = ("apprenticeship", "degree_apprenticeship", "top_up")
+LEVEL_BEARING = ("certificate", "diploma", "apprenticeship", "degree_apprenticeship", "degree", "top_up")
 
 
-def _choose(options: list[str], held: set[str], quals: dict[str, dict], employed: bool = True) -> str | None:
-    """None when any alternative is already held; otherwise the one the person can start now (its
-    prerequisites held), an apprenticeship or top-up for someone in work, else the library's usual
-    (first) route."""
-    if any(q in held for q in options):
+def with_prerequisites(held: set[str], quals: dict[str, dict]) -> set[str]:
+    """What holding `held` implies: each qualification's prerequisites were met to start it (for an any_of
+    group, all its alternatives count as met), so a nurse holds what the nursing degree needed first."""
+    closed, pending = set(held), list(held)
+    while pending:
+        for item in quals.get(pending.pop(), {}).get("prerequisites", []):
+            for q in alternatives(item):
+                if q not in closed:
+                    closed.add(q)
+                    pending.append(q)
+    return closed
+
+
+def item_met(options: list[str], held: set[str], quals: dict[str, dict], by_level: bool = False) -> bool:
+    """One requirement item met: an alternative held (or implied by what is held). With `by_level` (for
+    what a programme needs first, never for a role's own registration), also a qualification held at the
+    same or a higher RQF level than the lowest alternative: a Level 5 apprenticeship meets a Level 3 entry."""
+    closed = with_prerequisites(held, quals)
+    if any(q in closed for q in options):
+        return True
+    if not by_level:
+        return False
+    levels = [quals[q]["rqf_level"] for q in options if q in quals and quals[q].get("rqf_level")]
+    held_levels = [
+        quals[q]["rqf_level"] for q in held if q in quals and quals[q].get("qualification_kind") in LEVEL_BEARING
+    ]
+    return bool(levels and held_levels and max(held_levels) >= min(levels))
+
+
+def prerequisites_met(qid: str, held: set[str], quals: dict[str, dict]) -> bool:
+    """Whether a person holding `held` can start `qid` now."""
+    return qid in quals and all(
+        item_met(alternatives(item), held, quals, by_level=True) for item in quals[qid]["prerequisites"]
+    )
+
+
+def _choose(
+    options: list[str], held: set[str], quals: dict[str, dict], employed: bool = True, by_level: bool = False
+) -> str | None:
+    """None when the item is already met; otherwise the alternative the person can start now, an
+    apprenticeship or top-up for someone in work, else the library's usual (first) route."""
+    if item_met(options, held, quals, by_level):
         return None
     known = [q for q in options if q in quals] or options
 
     def ready(q: str) -> bool:
-        return all(any(a in held for a in alternatives(pre)) for pre in quals.get(q, {}).get("prerequisites", []))
+        return prerequisites_met(q, held, quals)
 
     def fits(q: str) -> bool:
         return (quals.get(q, {}).get("qualification_kind") in EMPLOYED_ROUTES) == employed
@@ -285,17 +332,18 @@ class RoutePlanner:
             if ((data.get("entry") or {}).get("experience_months") or 0) > 0:
                 continue
             items = _required_qualifications(self.graph, role)
-            chosen = [next((q for q in item if q in held or self._startable(q, held)), None) for item in items]
+            if items and all(item_met(item, held, self.quals) for item in items):
+                found.append(role)  # already qualified for it, whatever its level
+                continue
+            chosen = [
+                next((q for q in item if q in held or prerequisites_met(q, held, self.quals)), None) for item in items
+            ]
             if None in chosen:
                 continue
             graduate = any(self.quals.get(q, {}).get("qualification_kind") in GRADUATE_ROUTES for q in chosen)
             if data["level"] <= ENTRY_LEVEL_MAX or graduate:
                 found.append(role)
         return found
-
-    def _startable(self, qid: str, held: set[str]) -> bool:
-        prerequisites = self.quals.get(qid, {}).get("prerequisites", [])
-        return qid in self.quals and all(any(a in held for a in alternatives(pre)) for pre in prerequisites)
 
     def _allowed(
         self, target: str, level: int, cap: int, visited: set[str], allow_step_down: bool, rise: int | None
@@ -434,7 +482,7 @@ class RoutePlanner:
 
         def take(qid: str) -> None:
             for item in self.quals.get(qid, {}).get("prerequisites", []):
-                pre = _choose(alternatives(item), held | set(chosen), self.quals)
+                pre = _choose(alternatives(item), held | set(chosen), self.quals, by_level=True)
                 if pre is not None and pre in self.quals:
                     take(pre)
             if qid in self.quals and qid not in chosen:
@@ -447,8 +495,7 @@ class RoutePlanner:
         essential = {g.competency for g in gap if g.essential}
 
         def eligible(qid: str) -> bool:  # optional training never drags in a programme it needs first
-            have = held | set(chosen)
-            return all(any(a in have for a in alternatives(pre)) for pre in self.quals[qid]["prerequisites"])
+            return prerequisites_met(qid, held | set(chosen), self.quals)
 
         while True:
             best, best_value = None, 0.0

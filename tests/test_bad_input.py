@@ -62,6 +62,7 @@ EXPECTED: dict[str, tuple[int | None, str]] = {
     "48-any-of-one-alternative.yaml": (12, "required[0].any_of: list should have at least 2 items"),
     "49-unknown-check.yaml": (9, "roles[0].entry.checks[1]: wrong value 'dbs-super'"),
     "50-standard-with-no-level-only.yaml": (4, "a diploma needs its rqf_level (only kind 'standard' has none)"),
+    "51-qualification-named-twice.yaml": (13, "qualification 'mini:induction' is named twice (also in required[0])"),
 }
 
 

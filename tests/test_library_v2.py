@@ -153,3 +153,9 @@ def test_validate_reports_a_role_that_cannot_be_reached_or_left(run, tmp_path: P
 def test_old_format_files_keep_loading(run) -> None:
     report = run.json("--no-bundled", "--library", MINI, "validate")
     assert report["valid"] is True and report["warnings"] == []
+
+
+def test_distinct_skills_stay_apart_with_the_lexical_matcher_too(run) -> None:
+    result = run.json("--no-embeddings", "similar", "core.safeguarding-children", "--top", "5")
+    adults = [r for r in result["results"] if r["id"] == "hsc:core.safeguarding-adults"]
+    assert not adults or adults[0]["same_skill"] is False

@@ -374,3 +374,32 @@ def test_no_step_lists_a_course_it_does_not_need_or_two_alternatives(bundled_rou
                 assert step["months"] == pytest.approx(sum(t["months"] for t in step["training"]), abs=0.1)
                 checked += 1
     assert checked > 300
+
+
+def test_what_a_person_holds_meets_what_it_needed_first(run, tmp_path: Path) -> None:
+    # an assistant practitioner's Level 5 apprenticeship meets the physio apprenticeship's Level 3 entry
+    ap = [
+        r
+        for r in run.json("routes", "--into", "physiotherapist")["routes"]
+        if r["roles"][0].endswith("therapy-assistant-practitioner")
+    ]
+    assert ap and not [t for s in ap[0]["steps"] for t in s["training"] if t["code"] == "ST0217"]
+    # a health visitor is a registered nurse already: the school nurse step needs only the SCPHN programme
+    found = run.json("routes", "health visitor", "--to", "school nurse", "--allow-step-down")["routes"][0]
+    assert all(t["kind"] not in ("degree", "degree_apprenticeship") for s in found["steps"] for t in s["training"])
+    # A levels imply the GCSEs they needed: the nursing degree is open straight away
+    first = run.json("routes", "--from-education", "A level", "--to", "registered nurse (adult)")["routes"][0]
+    assert first["roles"] == ["education", "hsc:registered-nurse-adult"]
+    # a passport holding a Level 5 qualification, with no role, is offered the role it qualifies for
+    passport = tmp_path / "ap.yaml"
+    passport.write_text(
+        "kind: passport\nname: Kim\nqualifications: [st0215-assistant-practitioner, gcse-english-maths]\n"
+    )
+    firsts = {r["roles"][1] for r in run.json("routes", "--have", passport, "--top", "30")["routes"]}
+    assert "hsc:assistant-practitioner" in firsts
+
+
+def test_into_honours_top_and_refuses_what_it_cannot_use(run) -> None:
+    assert len(run.json("routes", "--into", "physiotherapist", "--top", "1")["routes"]) == 1
+    result = run("routes", "--into", "physiotherapist", "--max-band", "4", "--sector", "health", expect=2)
+    assert "--into does not take --max-band, --sector" in result.stderr

@@ -172,7 +172,7 @@ def roles_show(app: App, role: str, fmt: str | None) -> None:
         ("Settings", record["settings"]),
         ("Summary", record["summary"]),
         ("Pay", _pay_text(record["pay"])),
-        ("Qualifications required", [_qualification_text(q) for q in quals["required"]] or "none"),
+        ("Qualifications required", [qualification_text(q) for q in quals["required"]] or "none"),
         ("Qualifications desirable", [q["title"] for q in quals["desirable"]] or "none"),
         *_entry_fields(record["entry"]),
         *([("Builds on", record["builds_on"])] if record["builds_on"] else []),
@@ -203,7 +203,8 @@ def roles_show(app: App, role: str, fmt: str | None) -> None:
     emit(View(record, record["title"], fields, tables), fmt)
 
 
-def _qualification_text(item: dict) -> str:
+def qualification_text(item: dict) -> str:
+    """A qualification item for people: its title, or 'one of: A / B' for alternatives."""
     if "any_of" in item:
         return "one of: " + " / ".join(q["title"] for q in item["any_of"])
     return item["title"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.app import App, emit, format_option, resolve
+from cli.library_commands import qualification_text
 from cli.output import Table, View
 
 QUALIFICATION_COLUMNS = [
@@ -58,7 +59,7 @@ def qualifications_show(app: App, qualification: str, fmt: str | None) -> None:
         ("Code", record["code"] or "none"),
         ("RQF level", record["rqf_level"] or "none (not a regulated qualification)"),
         ("Typical duration", f"{record['months']:g} month" + ("" if record["months"] == 1 else "s")),
-        ("Prerequisites", [_prerequisite_text(p) for p in record["prerequisites"]] or "none"),
+        ("Prerequisites", [qualification_text(p) for p in record["prerequisites"]] or "none"),
         ("Required by", [r["title"] for r in record["required_by"]] or "none"),
         ("Desirable for", [r["title"] for r in record["desirable_for"]] or "none"),
         *([("Note", record["note"])] if record["note"] else []),
@@ -70,9 +71,3 @@ def qualifications_show(app: App, qualification: str, fmt: str | None) -> None:
         Table([("competency", "competency"), ("label", "label"), ("level", "level")], record["develops"], "Develops")
     ]
     emit(View(record, record["title"], fields, tables), fmt)
-
-
-def _prerequisite_text(item: dict) -> str:
-    if "any_of" in item:
-        return "one of: " + " / ".join(q["title"] for q in item["any_of"])
-    return item["title"]

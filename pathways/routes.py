@@ -684,6 +684,20 @@ def ways_into(planner: RoutePlanner, target: str) -> dict:
                         ],
                     }
                 )
+    if target in planner.entry_moves(set()):  # open to anyone: recruited, and trained in post
+        entry = graph.nodes[node_id("Role", target)].get("entry") or {}
+        from_education.insert(
+            0,
+            {
+                "id": None,
+                "title": "Direct entry: recruited without a qualification first, trained in post",
+                "kind": "entry",
+                "months": 0.0,
+                "apprenticeship": False,
+                "needs_first": [],
+                "checks": list(entry.get("checks", [])),
+            },
+        )
     found = []
     for origin in sorted(_predecessors(graph, target, INTO_STEPS)):
         start = start_from_role(graph, origin)

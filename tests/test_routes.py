@@ -403,3 +403,8 @@ def test_into_honours_top_and_refuses_what_it_cannot_use(run) -> None:
     assert len(run.json("routes", "--into", "physiotherapist", "--top", "1")["routes"]) == 1
     result = run("routes", "--into", "physiotherapist", "--max-band", "4", "--sector", "health", expect=2)
     assert "--into does not take --max-band, --sector" in result.stderr
+
+
+def test_into_an_entry_role_starts_with_direct_entry(run) -> None:
+    (direct, *_) = run.json("routes", "--into", "care worker")["from_education"]
+    assert direct["kind"] == "entry" and direct["months"] == 0 and "dbs-enhanced" in direct["checks"]

@@ -408,3 +408,21 @@ def test_into_honours_top_and_refuses_what_it_cannot_use(run) -> None:
 def test_into_an_entry_role_starts_with_direct_entry(run) -> None:
     (direct, *_) = run.json("routes", "--into", "care worker")["from_education"]
     assert direct["kind"] == "entry" and direct["months"] == 0 and "dbs-enhanced" in direct["checks"]
+
+
+def test_each_start_in_the_adviser_ladder_set_sees_its_next_rung_in_the_top_three(bundled_routes) -> None:
+    """tests/data/adviser-ladders.yaml (sourced): the rung an adviser expects next is among the first three
+    routes, with the cap raised to the professions (level 6) so registered roles can appear."""
+    import yaml
+
+    from tests.conftest import DATA
+
+    ladders = yaml.safe_load((DATA / "adviser-ladders.yaml").read_text())
+    checked = 0
+    for expected in ladders["expected_next_rung"]:
+        if expected.get("verified") is False:
+            continue
+        firsts = [r["roles"][1] for r in bundled_routes(f"hsc:{expected['from']}", cap=6, top=3)]
+        assert {f"hsc:{t}" for t in expected["to"]} & set(firsts), (expected["from"], expected["to"], firsts)
+        checked += 1
+    assert checked >= 25

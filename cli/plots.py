@@ -5,6 +5,7 @@ as TeX, so "Pay $5 to $10" would be drawn in italics and "$\\frac{$" would stop 
 from __future__ import annotations
 
 import io
+import textwrap
 
 
 def _tight(fig) -> None:
@@ -68,8 +69,9 @@ def heatmap_bytes(
 
 
 def routes_figure(payload: dict, fmt: str = "png") -> bytes:
-    """Routes drawn as lanes: one row per route, roles placed left to right by step, arrows labelled
-    with months (solid: known link; dashed: inferred)."""
+    """Routes drawn as lanes: one row per route, roles placed left to right by step with their band (or
+    Career Framework level), arrows labelled with training months (solid: known link or entry; dashed:
+    inferred), and each route's total time at its end."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -80,12 +82,18 @@ def routes_figure(payload: dict, fmt: str = "png") -> bytes:
     fig, ax = plt.subplots(figsize=(3.2 * (longest + 1), 0.9 * max(2, len(routes)) + 1))
     for row, route in enumerate(routes):
         y = len(routes) - row
-        titles = [plain(payload["from"]["title"])] + [plain(s["to_title"]) for s in route["steps"]]
+        start = payload["from"]
+        titles = [plain(start["title"]) + (f"\nlevel {start['level']}" if start.get("role") else "")] + [
+            plain(s["to_title"])
+            + (f"\nband {s['band_change'][1]}" if s["band_change"][1] else f"\nlevel {s['level_change'][1]}")
+            for s in route["steps"]
+        ]
         for x, title in enumerate(titles):
+            name, _, rank = title.rpartition("\n") if "\n" in title else (title, "", "")
             ax.text(
                 x,
                 y,
-                title,
+                "\n".join([textwrap.fill(name, 22), rank]) if rank else textwrap.fill(name, 22),
                 ha="center",
                 va="center",
                 fontsize=7,
@@ -93,7 +101,7 @@ def routes_figure(payload: dict, fmt: str = "png") -> bytes:
                 bbox={"boxstyle": "round", "facecolor": "#e8f0fe" if x else "#fde8e8", "edgecolor": "#555"},
             )
         for x, step in enumerate(route["steps"]):
-            style = "-" if step["kind"] == "known" else "--"
+            style = "-" if step["kind"] in ("known", "entry") else "--"
             ax.annotate(
                 "",
                 xy=(x + 0.62, y),
@@ -101,10 +109,17 @@ def routes_figure(payload: dict, fmt: str = "png") -> bytes:
                 arrowprops={"arrowstyle": "->", "linestyle": style, "color": "#333"},
             )
             ax.text(x + 0.5, y + 0.18, f"{step['months']:g} mo", ha="center", fontsize=6)
-    ax.set_xlim(-0.6, longest + 0.6)
+        total = route["total_months"]
+        ax.text(
+            len(route["steps"]) + 0.45, y, f"{total:g} month{'' if total == 1 else 's'} in all", va="center", fontsize=7
+        )
+    ax.set_xlim(-0.6, longest + 1.3)
     ax.set_ylim(0.3, len(routes) + 0.7)
     ax.axis("off")
-    ax.set_title(f"Routes from {plain(payload['from']['title'])} (solid: known link, dashed: inferred)", fontsize=9)
+    ax.set_title(
+        f"Routes from {plain(payload['from']['title'])} (arrows: training months; solid: known link or entry, dashed: inferred)",
+        fontsize=9,
+    )
     _tight(fig)
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=130)

@@ -68,6 +68,11 @@ def heatmap_bytes(
     return buffer.getvalue()
 
 
+def _rank(band: str | None, level: int | None) -> str:
+    """A role's place for a label: its band, else its Career Framework level, else nothing."""
+    return f"band {band}" if band else (f"level {level}" if level is not None else "")
+
+
 def routes_figure(payload: dict, fmt: str = "png") -> bytes:
     """Routes drawn as lanes: one row per route, roles placed left to right by step with their band (or
     Career Framework level), arrows labelled with training months (solid: known link or entry; dashed:
@@ -83,9 +88,11 @@ def routes_figure(payload: dict, fmt: str = "png") -> bytes:
     for row, route in enumerate(routes):
         y = len(routes) - row
         start = payload["from"]
-        titles = [plain(start["title"]) + (f"\nlevel {start['level']}" if start.get("role") else "")] + [
+        titles = [plain(start["title"]) + (f"\n{_rank(None, start.get('level'))}" if start.get("role") else "")]
+        titles += [
             plain(s["to_title"])
-            + (f"\nband {s['band_change'][1]}" if s["band_change"][1] else f"\nlevel {s['level_change'][1]}")
+            + "\n"
+            + _rank((s.get("band_change") or [None, None])[1], (s.get("level_change") or [None, None])[1])
             for s in route["steps"]
         ]
         for x, title in enumerate(titles):
@@ -109,7 +116,7 @@ def routes_figure(payload: dict, fmt: str = "png") -> bytes:
                 arrowprops={"arrowstyle": "->", "linestyle": style, "color": "#333"},
             )
             ax.text(x + 0.5, y + 0.18, f"{step['months']:g} mo", ha="center", fontsize=6)
-        total = route["total_months"]
+        total = route.get("total_months", sum(s.get("months", 0) for s in route["steps"]))
         ax.text(
             len(route["steps"]) + 0.45, y, f"{total:g} month{'' if total == 1 else 's'} in all", va="center", fontsize=7
         )
@@ -117,7 +124,8 @@ def routes_figure(payload: dict, fmt: str = "png") -> bytes:
     ax.set_ylim(0.3, len(routes) + 0.7)
     ax.axis("off")
     ax.set_title(
-        f"Routes from {plain(payload['from']['title'])} (arrows: training months; solid: known link or entry, dashed: inferred)",
+        f"Routes from {plain(payload['from']['title'])}"
+        " (arrows: training months; solid: known link or entry, dashed: inferred)",
         fontsize=9,
     )
     _tight(fig)

@@ -32,6 +32,11 @@ def plain_items(items) -> list:
     return [item if isinstance(item, str) else {"any_of": list(item.any_of)} for item in items]
 
 
+def alternatives(item: str | dict) -> list[str]:
+    """The qualification ids one plain item stands for: itself, or each of its {any_of} alternatives."""
+    return list(item["any_of"]) if isinstance(item, dict) else [item]
+
+
 def _sources(item) -> list[dict]:
     return [s.model_dump(exclude_none=True) for s in (item.source or [])]
 

@@ -11,7 +11,7 @@ from collections import Counter
 import networkx as nx
 
 from frameworks.levels import level_for_band
-from graph.build import node_id
+from graph.build import alternatives, node_id
 from graph.lookup import name_score
 
 AFC_ORDER = {b: i for i, b in enumerate(("1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9"))}
@@ -42,7 +42,7 @@ def role_record(graph: nx.MultiDiGraph, node: str) -> dict:
     d = graph.nodes[node]
     record = role_summary(graph, node)
     requirements, qualifications = [], {"required": [], "desirable": []}
-    alternatives: dict[int, list[dict]] = {}
+    groups: dict[int, list[tuple[int, dict]]] = {}
     moves_to = []
     for _, target, key, e in graph.out_edges(node, keys=True, data=True):
         t = graph.nodes[target]
@@ -59,8 +59,8 @@ def role_record(graph: nx.MultiDiGraph, node: str) -> dict:
             )
         elif key == "REQUIRES_QUALIFICATION":
             entry = {"id": t["id"], "title": t["title"]}
-            if e.get("alternatives") is not None:
-                alternatives.setdefault(e["alternatives"], []).append(entry)
+            if e.get("alternatives") is not None:  # kept in file order (`order`), however the edges were read
+                groups.setdefault(e["alternatives"], []).append((e.get("order", 0), entry))
             else:
                 qualifications["required" if e["essential"] else "desirable"].append(entry)
         elif key == "PROGRESSES_TO":
@@ -81,7 +81,9 @@ def role_record(graph: nx.MultiDiGraph, node: str) -> dict:
     requirements.sort(key=lambda r: (not r["essential"], -r["level"], r["competency"]))
     for group in qualifications.values():
         group.sort(key=lambda q: q["id"])
-    qualifications["required"] += [{"any_of": alternatives[k]} for k in sorted(alternatives)]
+    qualifications["required"] += [
+        {"any_of": [entry for _, entry in sorted(groups[k], key=lambda pair: pair[0])]} for k in sorted(groups)
+    ]
     record.update(
         {
             "summary": d["summary"],
@@ -286,7 +288,7 @@ def qualification_record(graph: nx.MultiDiGraph, node: str) -> dict:
     moves = []
     for source, target, k, e in graph.edges(keys=True, data=True):
         via = e.get("via", []) if k == "PROGRESSES_TO" else []
-        if any(own_id == item or (isinstance(item, dict) and own_id in item.get("any_of", [])) for item in via):
+        if any(own_id in alternatives(item) for item in via):
             moves.append({"from": graph.nodes[source]["id"], "to": graph.nodes[target]["id"]})
     titles = {data["id"]: data["title"] for _, data in _nodes(graph, "Qualification")}
     return {

@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING
 
 from frameworks.levels import CAREER_FRAMEWORK_LEVELS, level_for_band
-from graph.build import node_id
+from graph.build import alternatives, node_id
 from graph.overlap import Need, role_needs, similarity_between
 from graph.queries import role_record
 
@@ -182,8 +182,7 @@ def qualification_title(item: dict) -> str:
 
 def _via_title(graph: nx.MultiDiGraph, item: str | dict) -> str:
     """A progression link's qualification (an id, or {any_of: [ids]}) as a title."""
-    ids = item["any_of"] if isinstance(item, dict) else [item]
-    return " or ".join(graph.nodes[node_id("Qualification", q)]["title"] for q in ids)
+    return " or ".join(graph.nodes[node_id("Qualification", q)]["title"] for q in alternatives(item))
 
 
 def known_progressions(graph: nx.MultiDiGraph, record: dict) -> list[dict]:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from frameworks.vocabulary import ENTRY_LEVEL_MAX
-from graph.build import node_id
+from graph.build import alternatives, node_id
 from graph.matching import competency_text
 from graph.overlap import Need, directional, role_needs, similarity_between
 from graph.overlap_matrix import RequirementTable, SimilaritySource, coverage_from_holdings, coverage_of_one
@@ -172,11 +172,6 @@ def _required_qualifications(graph: nx.MultiDiGraph, role: str) -> list[list[str
                 groups.setdefault(e["alternatives"], []).append((e.get("order", 0), graph.nodes[t]["id"]))
     # alternatives in file order (kept as `order`, so a graph read back from Neo4j answers the same)
     return sorted(single) + [[q for _, q in sorted(groups[k])] for k in sorted(groups)]
-
-
-def alternatives(item: str | dict) -> list[str]:
-    """The qualification ids one item stands for: itself, or each of its {any_of} alternatives."""
-    return list(item["any_of"]) if isinstance(item, dict) else [item]
 
 
 EMPLOYED_ROUTES = ("apprenticeship", "degree_apprenticeship", "top_up")

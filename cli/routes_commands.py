@@ -28,7 +28,10 @@ SHEETS = ("html", "docx")  # the adviser's sheet: routes only, written to a file
 )
 @top_option
 @click.option(
-    "--max-steps", type=click.IntRange(1, 5), default=3, show_default=True, help="Most moves in one route (1-5)."
+    "--max-steps",
+    type=click.IntRange(1, 5),
+    default=None,
+    help="Most moves in one route (1-5; default 3, or 5 with --to, so a whole ladder fits).",
 )
 @click.option(
     "--have",
@@ -70,7 +73,7 @@ def routes(
     max_level: int | None,
     sector: str,
     top: int,
-    max_steps: int,
+    max_steps: int | None,
     passport: str | None,
     education: tuple[str, ...],
     into: str | None,
@@ -115,7 +118,7 @@ def routes(
                 ("--max-band", max_band),
                 ("--max-level", max_level),
                 ("--sector", sector != "any"),
-                ("--max-steps", max_steps != 3),
+                ("--max-steps", max_steps),
                 ("--explain", explain),
                 ("--allow-step-down", allow_step_down),
                 ("--plot", plot),
@@ -170,6 +173,7 @@ def routes(
         if to == origin.role:
             raise click.UsageError(f"--to {to} is where the route starts")
         cap = max(cap, to_data["level"]) if not explicit else cap
+    max_steps = max_steps or (5 if to is not None else 3)
     planner = RoutePlanner(graph, matcher)
     found = planner.routes(origin, to, cap, None if sector == "any" else sector, max_steps, top, allow_step_down)
     payload = {
@@ -268,6 +272,7 @@ def _step_text(step: dict) -> str:
     label = "known" if step["kind"] == "known" else "inferred"
     change = step["sector_change"]
     cross = f", {_sector(change[0])} -> {_sector(change[1])}" if change else ""
+    cross += "".join(f", skips {rung['title']}" for rung in step.get("skips", []))
     return f"{step['to_title']} [{label}{cross}; {plural(step['months'], 'month')}" + (
         f"; {training}]" if training else "]"
     )
@@ -430,6 +435,8 @@ def _markdown(payload: dict, to_title: str | None = None, mermaid: bool = True) 
     """An adviser-ready page: each route step by step, with a Mermaid diagram when `mermaid` (the CLI
     adds it only with --mermaid). Everything taken from the library or a passport is escaped (_md,
     _mermaid_label): those files are not trusted."""
+    from cli.routes_sheet import skips_sentence
+
     origin = payload["from"]
     limits = payload["constraints"]
     lines = [
@@ -457,6 +464,7 @@ def _markdown(payload: dict, to_title: str | None = None, mermaid: bool = True) 
         for i, step in enumerate(route["steps"], start=1):
             change = step["sector_change"]
             cross = f" Cross-sector move: {_md(_sector(change[0]))} to {_md(_sector(change[1]))}." if change else ""
+            cross += skips_sentence(step, _md)
             lines.append(
                 f"{i}. **{_md(step['to_title'])}** ({step['kind']} move, about {plural(step['months'], 'month')};"
                 f" you already cover {step['coverage']:.0%} of what it needs).{cross}"

@@ -104,6 +104,12 @@ def _qualification(graph, item: dict) -> dict:
     }
 
 
+def skips_sentence(step: dict, escape=str) -> str:
+    """A shortcut said as such: the rungs of the usual ladder this step passes over."""
+    rungs = [escape(rung["title"]) for rung in step.get("skips", [])]
+    return f" A shortcut: skips the {' and '.join(rungs)} rung of the usual ladder." if rungs else ""
+
+
 def _step_head(step: dict, number: int, from_title: str) -> dict:
     change = step.get("sector_change")
     return {
@@ -136,7 +142,7 @@ def _step(graph, step: dict, number: int, from_title: str) -> dict:
         "band": _band(record),
         "months_basis": step.get("months_basis") or "",
         "coverage": f"{step['coverage']:.0%}",
-        "note": step.get("note") or "",
+        "note": ((step.get("note") or "") + skips_sentence(step)).strip(),
         "entry": requirements,
         "entry_note": entry.get("note") or "",
         "qualifications": [_qualification(graph, t) for t in step["training"]],

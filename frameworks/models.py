@@ -244,6 +244,11 @@ class Role(Sourced):
     )
     entry: Entry | None = Field(default=None, description="Checks and experience asked for on appointment.")
     top: str | None = Field(default=None, description="Why this role has no way onward here (a top role).")
+    training_post: bool = Field(
+        default=False,
+        description="A post held while training for the next rung (trainee nursing associate): a move into it"
+        " at the same level is a step up the ladder, not sideways.",
+    )
 
     @field_validator("band", mode="before")
     @classmethod

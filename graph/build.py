@@ -138,6 +138,7 @@ def build_graph(library: Library) -> nx.MultiDiGraph:
             builds_on=list(role.builds_on),
             entry=role.entry.model_dump() if role.entry else None,
             top=role.top,
+            training_post=role.training_post,
             source=_sources(role),
         )
         for req, origin in [(req, None) for req in role.requirements] + library.inherited.get(rqid, []):

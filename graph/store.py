@@ -22,16 +22,14 @@ import networkx as nx
 from frameworks.errors import LibraryError, Problem
 from frameworks.sources import Layer
 
-GRAPH_FORMAT = 7  # bump when build_graph's output (or the cache file's layout) changes shape
+GRAPH_FORMAT = 8  # bump when build_graph's output (or the cache file's layout) changes shape
 KEEP_GRAPHS = 8
 
 
-def default_workspace() -> Path:
-    """PATHWAYS_WORKSPACE, else the user's cache folder."""
-    if os.environ.get("PATHWAYS_WORKSPACE"):
-        return Path(os.environ["PATHWAYS_WORKSPACE"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "hsc-pathways"
+def default_workspace(cache_home: str | None = None) -> Path:
+    """The folder for built graphs and caches: under `cache_home` (the CLI passes XDG_CACHE_HOME), else
+    ~/.cache."""
+    return Path(cache_home or Path.home() / ".cache") / "hsc-pathways"
 
 
 def library_key(layers: Sequence[Layer]) -> str:

@@ -19,8 +19,10 @@ How a route is built (the README repeats it):
   any other known link (a move across families or sectors, or sideways); an *inferred* step is a move the
   library does not list. Ladder routes come first, then recognised ones, then inferred ones; within a
   tier, routes up before sideways ones, then fewer steps, then less time (training plus experience asked
-  for first), then smaller gap; with a target, less time before fewer steps. So a detour through a
-  sideways or lower role never outranks a ladder to the same destination. Without a target each
+  for first), then smaller gap. With a target, the whole ladder comes first: a route that climbs every
+  rung the library lists between two of its roles ranks before one that skips a rung (the step says
+  which, in `skips`), then less time before fewer steps. So a detour through a sideways or lower role
+  never outranks a ladder to the same destination, and a shortcut is offered as the next option. Without a target each
   destination appears once and at most two routes share a first move; with a target, routes that differ
   only by sideways steps count once.
 """
@@ -50,6 +52,7 @@ INFER_MIN_COVERAGE = 0.6
 MAX_INFERRED_RISE = 1
 INFERRED_PER_STATE = 15  # candidate inferred moves considered from each role, best coverage first
 BEAM = 40  # partial routes kept at each depth
+TARGET_BEAM = 20  # with a destination: fewer, since they must all lead there
 MAX_SHARING_FIRST_MOVE = 2  # diversity: routes to different places that all begin with the same move
 
 
@@ -268,6 +271,7 @@ class RoutePlanner:
         self._rows: dict[str, np.ndarray] = {}
         self._steps: dict[tuple[str, str], dict] = {}
         self._anchor_memo: dict[str, str | None] = {}
+        self._skips: dict[tuple[str, str], list[str]] = {}
         self.short_courses = {q for q, d in self.quals.items() if d["qualification_kind"] == "short_course"}
 
     # -- coverage and candidate moves ---------------------------------------------------------
@@ -339,6 +343,46 @@ class RoutePlanner:
             if data["level"] <= ENTRY_LEVEL_MAX or graduate:
                 found.append(role)
         return found
+
+    def skipped_rungs(self, role: str, target: str) -> list[str]:
+        """The rungs a known move from `role` straight to `target` passes over: the roles of the shortest
+        chain of two or more known links between them whose rungs are in the destination's career family
+        and above `role`, that climbs without dropping a level, and that gains a qualification (not a
+        short course) the straight move does not (emergency care assistant -> paramedic skips the
+        associate ambulance practitioner and its apprenticeship; a trainee post on the way to the same
+        qualification is no rung). Empty when the move is itself the ladder."""
+        if (role, target) not in self._skips:
+            self._skips[(role, target)] = self._shortest_ladder(role, target)
+        return self._skips[(role, target)]
+
+    def _shortest_ladder(self, role: str, target: str) -> list[str]:
+        def data(r: str) -> dict:
+            return self.graph.nodes[node_id("Role", r)]
+
+        family = data(target).get("family")
+        low, high = data(role)["level"], data(target)["level"]
+        direct = self._via(role, target)
+        paths, seen = [([role], frozenset())], {role}
+        while paths:
+            grown = []
+            for path, training in paths:
+                for nxt in sorted(self._known(path[-1])):
+                    gained = training | self._via(path[-1], nxt)
+                    if nxt == target and len(path) > 1 and gained - direct:
+                        return path[1:]  # the ladder adds a qualification the straight move leaves out
+                    rises = data(path[-1])["level"] <= data(nxt)["level"] and low < data(nxt)["level"] <= high
+                    in_family = family is not None and data(nxt).get("family") == family
+                    if nxt not in seen and nxt != target and in_family and rises:
+                        seen.add(nxt)
+                        grown.append(([*path, nxt], gained))
+            paths = grown
+        return []
+
+    def _via(self, role: str, target: str) -> frozenset[str]:
+        """The qualifications a known link names (any of a group's alternatives), short courses aside: a
+        rung is worth climbing for what it qualifies a person in, not for a course."""
+        link = self._known(role).get(target) or {}
+        return frozenset(q for item in link.get("via", []) for q in alternatives(item) if q not in self.short_courses)
 
     def _allowed(
         self, target: str, level: int, cap: int, visited: set[str], allow_step_down: bool, rise: int | None
@@ -420,6 +464,8 @@ class RoutePlanner:
         from_data = start if current == start.key else None
         from_sector = from_data.sector if from_data else self.graph.nodes[node_id("Role", current)]["sector"]
         from_level = from_data.level if from_data else self.graph.nodes[node_id("Role", current)]["level"]
+        from_role = start.role if current == start.key else current
+        skips = self.skipped_rungs(from_role, target) if link and not link.get("entry") and from_role else []
         return {
             "from": current,
             "to": target,
@@ -447,6 +493,7 @@ class RoutePlanner:
             "months": round(months, 1),
             "months_basis": _months_basis(training, link),
             "experience_months": float((link or {}).get("experience_months", 0.0)),
+            "skips": [{"id": r, "title": self.graph.nodes[node_id("Role", r)]["title"]} for r in skips],
         }
 
     def _training(
@@ -552,7 +599,7 @@ class RoutePlanner:
                     grown.append(self.extend(route, nxt, self.step(route, nxt, start, link)))
             grown.sort(key=lambda r: (route_tier(self.graph, r, start), route_time(r), r.gap, r.roles))
             finished += grown
-            partial = grown[:BEAM] if target is None else [r for r in grown if r.roles[-1] != target][:BEAM]
+            partial = grown[:BEAM] if target is None else [r for r in grown if r.roles[-1] != target][:TARGET_BEAM]
             if not partial:
                 break
         return self._rank(finished, start, target, sector, top)
@@ -564,15 +611,20 @@ class RoutePlanner:
                 carried = -route.steps[0]["coverage"]
                 return (tier, len(route.steps), carried, route_time(route), route.gap, route.roles)
             gain = int(self.level[self.index[route.roles[-1]]]) - start.level
-            return (tier, gain <= 0, len(route.steps), route_time(route), route.gap, route.roles)
+            up = gain > 0 or self.graph.nodes[node_id("Role", route.roles[-1])].get("training_post", False)
+            return (tier, not up, len(route.steps), route_time(route), route.gap, route.roles)
 
-        def to_target(route: Route) -> tuple:  # one destination: the least time wins within a tier
-            return (route_tier(self.graph, route, start), route_time(route), len(route.steps), route.gap, route.roles)
+        def to_target(route: Route) -> tuple:  # one destination: the whole ladder, then the least time
+            shortcuts = sum(1 for step in route.steps if step["skips"])
+            sideways = sum(1 for step in route.steps if not step_rises(self.graph, step))
+            tier = route_tier(self.graph, route, start)
+            builds = -statistics.fmean(step["coverage"] for step in route.steps)
+            return (tier, sideways, shortcuts, route_time(route), builds, len(route.steps), route.gap, route.roles)
 
         if target is not None:
             chosen, seen = [], set()
             for route in sorted((r for r in found if r.roles[-1] == target), key=to_target):
-                rises = tuple(s["to"] for s in route.steps if s["level_change"][1] > s["level_change"][0])
+                rises = tuple(s["to"] for s in route.steps if step_rises(self.graph, s))
                 if rises not in seen:  # routes differing only by sideways steps count once
                     seen.add(rises)
                     chosen.append(route)
@@ -606,7 +658,8 @@ def _months_basis(training: list[dict], link: dict | None) -> str:
 RANKING_RULE = (
     "Ladder routes (known links up the same career family) first, then recognised routes (other known links,"
     " across families or sectors), then inferred moves; within each, routes up first, then fewer steps, less"
-    " time (training plus experience asked for first), smaller gap."
+    " time (training plus experience asked for first), smaller gap. With --to, routes that climb every rung"
+    " of the ladder come before shortcuts that skip one (the step names the rung it skips)."
 )
 TIERS = ("ladder", "recognised", "inferred")
 
@@ -619,8 +672,14 @@ def step_tier(graph: nx.MultiDiGraph, step: dict, start: Start) -> int:
         return 2
     from_role = start.role if step["from"] == start.key else step["from"]
     families = [graph.nodes[node_id("Role", r)].get("family") for r in (from_role, step["to"])]
-    rises = step["level_change"][1] > step["level_change"][0]
+    rises = step_rises(graph, step)
     return 0 if rises and families[0] is not None and families[0] == families[1] else 1
+
+
+def step_rises(graph: nx.MultiDiGraph, step: dict) -> bool:
+    """A step up: to a higher level, or into a training post for the next rung at the same level."""
+    before, after = step["level_change"]
+    return after > before or (after == before and graph.nodes[node_id("Role", step["to"])].get("training_post", False))
 
 
 def route_tier(graph: nx.MultiDiGraph, route: Route, start: Start) -> int:

@@ -37,4 +37,4 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
 vectors: setup
-	$(BIN)/python -m graph.shipped
+	$(BIN)/python scripts/build_vectors.py

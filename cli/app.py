@@ -13,6 +13,7 @@ from frameworks.errors import LibraryError
 from graph.embeddings import ModelUnavailable
 from graph.errors import StoreError, StoreSettingError
 from graph.lookup import NotFound
+from pathways.errors import QuestionError
 
 try:
     from importlib.metadata import version as _dist_version
@@ -31,80 +32,40 @@ def neo4j_password() -> str:
     return click.prompt("Neo4j password", hide_input=True)
 
 
-class App:
-    """What every command needs: where the library comes from, and the graph built from it."""
+def neo4j_settings(uri: str, user: str, database: str | None, dialect: str):
+    """The shared store's settings as the CLI read them (options or NEO4J_*), the password asked for
+    only when a connection is made."""
+    from pathways.session import Neo4jSettings
 
-    def __init__(
-        self,
-        library: tuple[str, ...],
-        no_bundled: bool,
-        workspace: str | None,
-        model: str | None = None,
-        no_embeddings: bool = False,
-        backend: str = "local",
-    ):
-        self.library = list(library)  # as typed: an empty path is refused, not read as "."
-        self.bundled = not no_bundled
-        self.workspace = Path(workspace) if workspace else None
-        self.model = model
-        self.no_embeddings = no_embeddings
-        self.backend = backend
-        self._graph = None
-        self._matcher = None
+    return Neo4jSettings(uri, user, database, dialect, password=neo4j_password)
+
+
+class App:
+    """The CLI's hold on the library Session (pathways.session), and the notices it prints on stderr."""
+
+    def __init__(self, session):
+        self.session = session
 
     def layers(self, extra: tuple[str, ...] = ()):
-        from frameworks.sources import library_layers
-
-        return library_layers([*self.library, *extra], bundled=self.bundled, env=os.environ.get("PATHWAYS_LIBRARY"))
+        return self.session.layers(extra)
 
     def graph(self, rebuild: bool = False):
-        if self._graph is None and self.backend == "neo4j":
-            self._graph = self._shared_graph()
-        if self._graph is None or rebuild:
-            from graph.store import load_graph_noting
-
-            self._graph, _, notices = load_graph_noting(self.layers(), self.workspace, rebuild=rebuild)
-            for notice in notices:
-                click.echo(f"note: {notice}", err=True)
-        return self._graph
-
-    def _shared_graph(self):
-        """The graph as the shared Neo4j database holds it (NEO4J_URI, NEO4J_USER, NEO4J_DATABASE,
-        NEO4J_PASSWORD, PATHWAYS_NEO4J_DIALECT), answered by the same engine as the local one."""
-        from cli.neo4j_commands import open_store  # one place that checks the settings, in one line
-        from graph.neo4j_store import pull
-
-        store = open_store(
-            os.environ.get("NEO4J_URI", "bolt://localhost:7687"),
-            os.environ.get("NEO4J_USER", "neo4j"),
-            os.environ.get("NEO4J_DATABASE"),
-            os.environ.get("PATHWAYS_NEO4J_DIALECT", "auto"),
-        )
-        return pull(store)
-
-    def workspace_dir(self) -> Path:
-        from graph.store import default_workspace
-
-        return self.workspace or default_workspace()
+        graph = self.session.rebuild() if rebuild else self.session.graph
+        self.say_notices()
+        return graph
 
     def matcher(self):
         """The competency matcher for this run: embeddings unless unavailable or --no-embeddings."""
-        if self._matcher is None:
-            from graph.crosswalk import all_competency_texts, anchor_competencies, distinct_pairs
-            from graph.matching import choose_matcher
+        matcher = self.session.matcher
+        self.say_notices()
+        return matcher
 
-            graph = self.graph()
-            self._matcher, notices = choose_matcher(
-                all_competency_texts(graph),
-                self.workspace_dir(),
-                self.no_embeddings,
-                self.model,
-                anchor_competencies(graph),
-                distinct_pairs(graph),
-            )
-            for notice in notices:
-                click.echo(f"note: {notice}", err=True)
-        return self._matcher
+    def workspace_dir(self) -> Path:
+        return self.session.workspace
+
+    def say_notices(self) -> None:
+        for notice in self.session.take_notices():
+            click.echo(f"note: {notice}", err=True)
 
 
 def _usage_error(err: click.UsageError) -> None:
@@ -118,6 +79,15 @@ def _usage_error(err: click.UsageError) -> None:
 class PathwaysGroup(click.Group):
     """Turns the errors a user can fix into one line each on stderr and exit code 2, never a traceback."""
 
+    def _invoke_saying_notices(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except Exception:
+            app = ctx.find_object(App)
+            if app is not None:  # what was taken on the way (a near-miss name) is still said before the error
+                app.say_notices()
+            raise
+
     def make_context(self, info_name, args, parent=None, **extra):
         try:
             return super().make_context(info_name, args, parent, **extra)
@@ -126,14 +96,14 @@ class PathwaysGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            return self._invoke_saying_notices(ctx)
         except click.UsageError as err:
             _usage_error(err)
         except LibraryError as err:
             for problem in err.problems:
                 click.echo(f"error: {problem}", err=True)
             ctx.exit(2)
-        except NotFound as err:
+        except (NotFound, QuestionError) as err:
             click.echo(f"error: {err}", err=True)
             ctx.exit(2)
         except StoreError as err:  # a setting to change exits 2; a server that failed us, 1
@@ -166,9 +136,8 @@ def emit(view: View, fmt: str | None, output: str | None = None) -> None:
     text = render(view, default_format(fmt))
     context = click.get_current_context(silent=True)
     app = context.find_object(App) if context else None
-    cache = getattr(getattr(app, "_matcher", None), "cache", None)
-    for notice in cache.take_notices() if cache is not None else ():
-        click.echo(f"note: {notice}", err=True)
+    if app is not None:
+        app.say_notices()
     if output:
         from graph.store import write_output
 
@@ -191,17 +160,3 @@ def check_sector(app: App, sector: str | None, option: str = "--sector", also: t
         raise click.BadParameter(
             f"unknown sector '{sector}'; known: {', '.join([*sorted(sectors), *also])}.{hint}", param_hint=option
         )
-
-
-def resolve(app: App, kind: str, name: str) -> str:
-    """The node for a name the user typed; says so on stderr when a near miss was taken."""
-    from graph.lookup import find
-
-    graph = app.graph()
-    match = find(graph, kind, name)
-    if match.how == "fuzzy":
-        data = graph.nodes[match.node]
-        label = data.get("title") or data.get("name") or data.get("label") or match.qid
-        by = "" if match.matched == label else f", by its name '{match.matched}'"
-        click.echo(f"note: took '{name}' to mean {match.qid} ({label}{by})", err=True)
-    return match.node

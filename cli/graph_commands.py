@@ -6,6 +6,7 @@ import click
 
 from cli.app import App, emit, format_option
 from cli.output import Table, View
+from pathways.results import as_json
 
 
 def _stats_view(stats: dict, title: str) -> View:
@@ -25,9 +26,9 @@ def graph_group() -> None:
 @click.pass_obj
 def graph_build(app: App, fmt: str | None) -> None:
     """Rebuild the graph from the library now (queries otherwise rebuild it when a file changes)."""
-    from graph.queries import graph_stats
-
-    emit(_stats_view(graph_stats(app.graph(rebuild=True)), "Graph built"), fmt)
+    stats = app.session.graph_stats(rebuild=True)
+    app.say_notices()
+    emit(_stats_view(as_json(stats), "Graph built"), fmt)
 
 
 @graph_group.command("stats")
@@ -35,9 +36,9 @@ def graph_build(app: App, fmt: str | None) -> None:
 @click.pass_obj
 def graph_stats_command(app: App, fmt: str | None) -> None:
     """Count nodes by kind and edges by type."""
-    from graph.queries import graph_stats
-
-    emit(_stats_view(graph_stats(app.graph()), "Graph"), fmt)
+    stats = app.session.graph_stats()
+    app.say_notices()
+    emit(_stats_view(as_json(stats), "Graph"), fmt)
 
 
 @graph_group.command("export")
@@ -56,10 +57,10 @@ def graph_export(app: App, fmt: str, output: str) -> None:
     """Write the graph as GraphML, JSON (node-link) or a Cypher script.
 
     A symbolic link is written through to its file; a folder, device, FIFO or socket is refused."""
-    from graph.export import export
     from graph.store import output_target, write_output
 
     output_target(output)  # refused before any work: a bad path leaves nothing half done
-    graph = app.graph()
-    write_output(output, export(graph, fmt).encode("utf-8"))
-    click.echo(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges", err=True)
+    write_output(output, app.session.export(fmt).encode("utf-8"))
+    app.say_notices()
+    stats = app.session.graph_stats()
+    click.echo(f"wrote {output}: {stats.total_nodes} nodes, {stats.total_edges} edges", err=True)

@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from cli.app import App, resolve
+from cli.app import App
 from frameworks.levels import AFC_BANDS
+from pathways.results import as_json
+
+if TYPE_CHECKING:
+    from pathways.jd import JobDescription
 
 
 @click.command("jd")
@@ -41,10 +46,8 @@ def jd(
     template: str | None,
 ) -> None:
     """Draft a job description for ROLE, or with --blend one role from several ROLEs."""
-    from cli.jd_render import TemplateProblem, render_docx, render_template
+    from cli.jd_render import TemplateProblem
     from graph.store import write_output
-    from pathways.jd import blend as blend_roles
-    from pathways.jd import job_description, progression
 
     if blend and (len(roles) < 2 or not title):
         raise click.UsageError("--blend needs two or more roles and a --title")
@@ -56,27 +59,37 @@ def jd(
         raise click.UsageError("--format docx needs -o FILE.docx")
     if template and fmt not in ("md", "txt"):
         raise click.UsageError("--template applies to md and txt output")
-    graph = app.graph()
-    ids = [graph.nodes[resolve(app, "Role", r)]["id"] for r in roles]
-    if blend:
-        document = blend_roles(graph, app.matcher(), ids, title, band.lower() if band else None, level)
-        asked = document["blend"]["asked"]["conflicts"]
-        for conflict in document["blend"]["conflicts"]:
-            click.echo(f"warning: {conflict}" if conflict in asked else f"note: check: {conflict}", err=True)
-    else:
-        document = job_description(graph, ids[0], progression(graph, app.matcher(), ids[0]))
-    if fmt == "json":
-        data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    elif fmt == "docx":
-        data = render_docx(document)
-    else:
-        try:
-            data = render_template(document, fmt, Path(template) if template else None).encode("utf-8")
-        except TemplateProblem as err:
-            click.echo(f"error: {err}", err=True)
-            raise click.exceptions.Exit(2) from None
+    result = app.session.job_description(roles[0], blend_with=roles[1:], title=title, band=band, level=level)
+    app.say_notices()
+    _say_conflicts(result)
+    document = as_json(result, rounded=True)
+    try:
+        data = _rendered(document, fmt, template)
+    except TemplateProblem as err:
+        click.echo(f"error: {err}", err=True)
+        raise click.exceptions.Exit(2) from None
     if output:
         write_output(Path(output), data)
         click.echo(f"wrote {output}", err=True)
     else:
         sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else click.echo(data.decode(), nl=False)
+
+
+def _say_conflicts(result: JobDescription) -> None:
+    """A blend's conflicts on stderr: those with what the user asked for as warnings, the rest to check."""
+    if result.blend is None:
+        return
+    asked = result.blend.asked.conflicts
+    for conflict in result.blend.conflicts:
+        click.echo(f"warning: {conflict}" if conflict in asked else f"note: check: {conflict}", err=True)
+
+
+def _rendered(document: dict, fmt: str, template: str | None) -> bytes:
+    """The job description's JSON form as the bytes of `fmt` (md and txt through a Jinja2 template)."""
+    from cli.jd_render import render_docx, render_template
+
+    if fmt == "json":
+        return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    if fmt == "docx":
+        return render_docx(document)
+    return render_template(document, fmt, Path(template) if template else None).encode("utf-8")

@@ -6,11 +6,11 @@ import json
 
 import click
 
-from cli.app import App, check_sector, emit, format_option, resolve, top_option
+from cli.app import App, check_sector, emit, format_option, top_option
 from cli.output import Table, View, default_format
-from frameworks.errors import LibraryError
 from frameworks.levels import AFC_BANDS
 from frameworks.sources import FILE_KINDS
+from pathways.results import RESULT_KINDS, as_json
 
 ROLE_COLUMNS = [
     ("id", "id"),
@@ -31,41 +31,40 @@ def validate(app: App, paths: tuple[str, ...], fmt: str | None) -> None:
 
     Exits 0 when valid, 2 when not. Nothing is written.
     """
-    from frameworks.loader import load_library
-
-    try:
-        library = load_library(app.layers(paths))
-    except LibraryError as err:
-        for problem in err.problems:
-            click.echo(f"error: {problem}", err=True)
+    report = app.session.validate(paths)
+    payload = as_json(report)
+    if not report.valid:
+        for problem in report.problems:
+            click.echo(f"error: {_problem_line(problem)}", err=True)
         if default_format(fmt) == "json":
-            problems = [
-                {"file": p.file, "line": p.line, "key": p.key, "message": p.message, "expected": p.expected}
-                for p in err.problems
-            ]
-            click.echo(json.dumps({"valid": False, "problems": problems}, indent=2))
-        raise click.exceptions.Exit(2) from None
-    counts = {
-        "files": len(library.files),
-        "frameworks": len(library.frameworks),
-        "competencies": len(library.competencies),
-        "roles": len(library.roles),
-        "qualifications": len(library.qualifications),
-        "progressions": len(library.progressions),
-    }
-    payload = {"valid": True, **counts, "notices": library.notices, "warnings": library.warnings}
-    fields = [(k.capitalize(), v) for k, v in counts.items()]
-    emit(View(payload, "Library is valid", fields, notes=library.notices + library.warnings), fmt)
+            click.echo(json.dumps(payload, indent=2))
+        raise click.exceptions.Exit(2)
+    counts = ("files", "frameworks", "competencies", "roles", "qualifications", "progressions")
+    fields = [(k.capitalize(), payload[k]) for k in counts]
+    emit(View(payload, "Library is valid", fields, notes=report.notices + report.warnings), fmt)
+
+
+def _problem_line(problem) -> str:
+    """A problem as the loader words it (file:line: key: message (expected ...))."""
+    from frameworks.errors import Problem
+
+    return str(Problem(problem.file, problem.message, line=problem.line, key=problem.key, expected=problem.expected))
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(FILE_KINDS))
+@click.argument("kind", type=click.Choice([*FILE_KINDS, *(f"result-{k}" for k in RESULT_KINDS)]))
 def schema(kind: str) -> None:
-    """Print the JSON Schema of a library file KIND (role-csv: one CSV row)."""
-    from frameworks.models import SCHEMA_KINDS
+    """Print the JSON Schema of a library file KIND (role-csv: one CSV row), or of a command's JSON
+    answer (result-routes, result-overlap, ...), generated from the types the library returns."""
+    if kind.startswith("result-"):
+        from pathways.results import result_schema
 
-    document = SCHEMA_KINDS[kind].model_json_schema(by_alias=True)
-    document = {"$schema": "https://json-schema.org/draft/2020-12/schema", **document}
+        document = result_schema(kind.removeprefix("result-"))
+    else:
+        from frameworks.models import SCHEMA_KINDS
+
+        document = SCHEMA_KINDS[kind].model_json_schema(by_alias=True)
+        document = {"$schema": "https://json-schema.org/draft/2020-12/schema", **document}
     click.echo(json.dumps(document, indent=2))
 
 
@@ -79,9 +78,7 @@ def frameworks_group() -> None:
 @click.pass_obj
 def frameworks_list(app: App, fmt: str | None) -> None:
     """List the frameworks and their size."""
-    from graph.queries import list_frameworks
-
-    rows = list_frameworks(app.graph())
+    rows = as_json(app.session.frameworks(), rounded=True)
     columns = [(k, k) for k in ("id", "name", "version", "levels", "areas", "functions", "competencies")]
     emit(View(rows, tables=[Table(columns, rows)]), fmt)
 
@@ -92,10 +89,8 @@ def frameworks_list(app: App, fmt: str | None) -> None:
 @click.pass_obj
 def frameworks_show(app: App, framework: str, fmt: str | None) -> None:
     """Show a FRAMEWORK (id or name) with its levels and competencies."""
-    from graph.queries import framework_record
-
-    graph = app.graph()
-    record = framework_record(graph, graph.nodes[resolve(app, "Framework", framework)]["id"])
+    record = as_json(app.session.framework(framework), rounded=True)
+    app.say_notices()
     rows = [
         {"area": a["name"], "function": f["name"], **c}
         for a in record["areas"]
@@ -142,13 +137,13 @@ def roles_group() -> None:
 @click.pass_obj
 def roles_list(app: App, sector: str | None, band: str | None, level: int | None, fmt: str | None) -> None:
     """List roles, filtered by sector, band and level."""
-    from graph.queries import band_level_conflict, list_roles
+    from pathways.errors import QuestionError
 
     check_sector(app, sector)
-    conflict = band_level_conflict(app.graph(), sector, band, level)
-    if conflict:
-        raise click.UsageError(conflict)
-    rows = list_roles(app.graph(), sector=sector, band=band, level=level)
+    try:
+        rows = as_json(app.session.roles(sector=sector, band=band, level=level), rounded=True)
+    except QuestionError as err:
+        raise click.UsageError(str(err)) from None
     emit(View(rows, tables=[Table(ROLE_COLUMNS, rows)]), fmt)
 
 
@@ -158,27 +153,9 @@ def roles_list(app: App, sector: str | None, band: str | None, level: int | None
 @click.pass_obj
 def roles_show(app: App, role: str, fmt: str | None) -> None:
     """Show one ROLE (id, title or alias; near misses are matched) in full."""
-    from graph.queries import role_record
-
-    record = role_record(app.graph(), resolve(app, "Role", role))
-    quals = record["qualifications"]
-    fields = [
-        ("Id", record["id"]),
-        ("Sector", record["sector"]),
-        ("Career family", record["family"] or "not given"),
-        ("Band", record["band"] or "none (not AfC)"),
-        ("Career Framework level", record["level"]),
-        ("Aliases", record["aliases"]),
-        ("Settings", record["settings"]),
-        ("Summary", record["summary"]),
-        ("Pay", _pay_text(record["pay"])),
-        ("Qualifications required", [qualification_text(q) for q in quals["required"]] or "none"),
-        ("Qualifications desirable", [q["title"] for q in quals["desirable"]] or "none"),
-        *_entry_fields(record["entry"]),
-        *([("Builds on", record["builds_on"])] if record["builds_on"] else []),
-        *([("Top role", record["top"])] if record["top"] else []),
-        ("Sources", [s["title"] for s in record["source"]]),
-    ]
+    record = as_json(app.session.role(role), rounded=True)
+    app.say_notices()
+    fields = _role_fields(record)
     tables = [
         Table(
             [
@@ -201,6 +178,27 @@ def roles_show(app: App, role: str, fmt: str | None) -> None:
             )
         )
     emit(View(record, record["title"], fields, tables), fmt)
+
+
+def _role_fields(record: dict) -> list[tuple[str, object]]:
+    quals = record["qualifications"]
+    return [
+        ("Id", record["id"]),
+        ("Sector", record["sector"]),
+        ("Career family", record["family"] or "not given"),
+        ("Band", record["band"] or "none (not AfC)"),
+        ("Career Framework level", record["level"]),
+        ("Aliases", record["aliases"]),
+        ("Settings", record["settings"]),
+        ("Summary", record["summary"]),
+        ("Pay", _pay_text(record["pay"])),
+        ("Qualifications required", [qualification_text(q) for q in quals["required"]] or "none"),
+        ("Qualifications desirable", [q["title"] for q in quals["desirable"]] or "none"),
+        *_entry_fields(record["entry"]),
+        *([("Builds on", record["builds_on"])] if record["builds_on"] else []),
+        *([("Top role", record["top"])] if record["top"] else []),
+        ("Sources", [s["title"] for s in record["source"]]),
+    ]
 
 
 def qualification_text(item: dict) -> str:
@@ -239,9 +237,7 @@ def _pay_text(pay: dict | None) -> str:
 @click.pass_obj
 def roles_search(app: App, text: str, top: int, fmt: str | None) -> None:
     """Find roles whose title, aliases or summary match TEXT."""
-    from graph.queries import search_roles
-
-    rows = search_roles(app.graph(), text, top)
+    rows = as_json(app.session.search_roles(text, top=top), rounded=True)
     columns = [
         ("id", "id"),
         ("title", "title"),

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
-from cli.app import VERSION, App, PathwaysGroup
+from cli.app import VERSION, App, PathwaysGroup, neo4j_settings
 from cli.graph_commands import graph_group
 from cli.import_commands import import_group
 from cli.jd_commands import jd
 from cli.library_commands import frameworks_group, roles_group, schema, validate
-from cli.neo4j_commands import neo4j_group
+from cli.neo4j_commands import DEFAULT_URI, neo4j_group
 from cli.overlap_commands import crosswalk, embed, overlap, overlap_matrix, similar, similar_roles
 from cli.qualification_commands import qualifications_group
 from cli.routes_commands import routes
@@ -63,7 +65,26 @@ def cli(
     The bundled library holds UK frameworks, role profiles, qualifications and known progression
     links; add your own with --library or PATHWAYS_LIBRARY (paths separated by ':').
     """
-    ctx.obj = App(library, no_bundled, workspace, model, no_embeddings, backend)
+    from graph.store import default_workspace
+    from pathways.session import Session
+
+    from_env = [p for p in os.environ.get("PATHWAYS_LIBRARY", "").split(os.pathsep) if p.strip()]
+    neo4j = neo4j_settings(
+        os.environ.get("NEO4J_URI", DEFAULT_URI),
+        os.environ.get("NEO4J_USER", "neo4j"),
+        os.environ.get("NEO4J_DATABASE"),
+        os.environ.get("PATHWAYS_NEO4J_DIALECT", "auto"),
+    )
+    session = Session.open(
+        [*from_env, *library],
+        bundled=not no_bundled,
+        workspace=workspace or default_workspace(os.environ.get("XDG_CACHE_HOME")),
+        model=model,
+        embeddings=not no_embeddings,
+        backend=backend,
+        neo4j=neo4j,
+    )
+    ctx.obj = App(session)
 
 
 for command in (

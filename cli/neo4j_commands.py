@@ -6,8 +6,9 @@ import sys
 
 import click
 
-from cli.app import App, emit, format_option, neo4j_password
+from cli.app import App, emit, format_option, neo4j_settings
 from cli.output import Table, View
+from pathways.results import as_json
 
 DEFAULT_URI = "bolt://localhost:7687"
 
@@ -41,16 +42,6 @@ def connection_options(command):
     return command
 
 
-def open_store(uri: str, user: str, database: str | None, dialect: str):
-    """The process's connection to the shared store. A setting to change (a URI the driver cannot use,
-    no password and no terminal to ask on) is one line and exit 2, checked before any prompt; the
-    password is never printed."""
-    from graph.neo4j_store import check_uri, shared_store
-
-    check_uri(uri)
-    return shared_store(uri, user, neo4j_password(), database, dialect)
-
-
 def failed(mismatches: list[str]) -> None:
     """Exit 1 with one line naming every difference, after the report has been printed."""
     if mismatches:
@@ -73,51 +64,35 @@ def push(app: App, uri: str, user: str, database: str | None, dialect: str, wipe
     from rich.console import Console
     from rich.progress import Progress
 
-    from graph.crosswalk import competencies
-    from graph.matching import competency_text
-    from graph.neo4j_store import push as run_push
-    from graph.neo4j_store import verify
-
-    store = open_store(uri, user, database, dialect)
-    graph = app.graph()
-    matcher = app.matcher()
-    vectors = None
-    if matcher.kind == "embedding":
-        comps = competencies(graph)
-        matrix = matcher.vectors([competency_text(d) for d in comps])
-        vectors = {d["id"]: [float(x) for x in row] for d, row in zip(comps, matrix, strict=True)}
+    settings = neo4j_settings(uri, user, database, dialect)
     with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("pushing", total=None)
-        notices = run_push(
-            graph, store, vectors, wipe, lambda done, total: progress.update(task, completed=done, total=total)
+        report = app.session.push(
+            settings, wipe=wipe, progress=lambda done, total: progress.update(task, completed=done, total=total)
         )
-    report, mismatches = verify(graph, store)
-    for notice in notices:
+    app.say_notices()
+    for notice in report.notices:
         click.echo(f"note: {notice}", err=True)
+    payload = as_json(report, rounded=True)
+    emit(
+        View(
+            payload,
+            "Pushed to Neo4j",
+            [("Server", uri), ("Dialect", report.dialect), ("Verified", "yes" if report.verified else "NO")],
+            [_counts_table(payload)],
+        ),
+        fmt,
+    )
+    failed(report.mismatches)
+
+
+def _counts_table(report: dict) -> Table:
     rows = [
         {"type": kind, "name": name, "local": report["local"][group][name], "database": report["remote"][group][name]}
         for kind, group in (("node", "nodes"), ("relationship", "relationships"))
         for name in report["local"][group]
     ]
-    payload = {
-        "uri": uri,
-        "database": database,
-        "dialect": store.dialect,
-        "verified": not mismatches,
-        "mismatches": mismatches,
-        **report,
-        "notices": notices,
-    }
-    emit(
-        View(
-            payload,
-            "Pushed to Neo4j",
-            [("Server", uri), ("Dialect", store.dialect), ("Verified", "yes" if not mismatches else "NO")],
-            [Table([("type", "type"), ("name", "name"), ("local", "here"), ("database", "database")], rows)],
-        ),
-        fmt,
-    )
-    failed(mismatches)
+    return Table([("type", "type"), ("name", "name"), ("local", "here"), ("database", "database")], rows)
 
 
 @neo4j_group.command("verify")
@@ -126,16 +101,7 @@ def push(app: App, uri: str, user: str, database: str | None, dialect: str, wipe
 @click.pass_obj
 def verify_command(app: App, uri: str, user: str, database: str | None, dialect: str, fmt: str | None) -> None:
     """Compare node and relationship counts per type in the database with the local graph."""
-    from graph.neo4j_store import verify
-
-    store = open_store(uri, user, database, dialect)
-    report, mismatches = verify(app.graph(), store)
-    emit(
-        View(
-            {"verified": not mismatches, "mismatches": mismatches, **report},
-            "Verify",
-            [("Verified", "yes" if not mismatches else "NO")],
-        ),
-        fmt,
-    )
-    failed(mismatches)
+    report = app.session.verify(neo4j_settings(uri, user, database, dialect))
+    app.say_notices()
+    emit(View(as_json(report), "Verify", [("Verified", "yes" if report.verified else "NO")]), fmt)
+    failed(report.mismatches)

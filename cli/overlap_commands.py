@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from cli.app import App, check_sector, emit, format_option, resolve, top_option
+from cli.app import App, check_sector, emit, format_option, top_option
 from cli.output import Table, View, check_plot_path, plot_format
+from pathways.results import as_json
+
+if TYPE_CHECKING:
+    from pathways.overlap import OverlapMatrix
 
 
 class Fraction(click.ParamType):
@@ -41,23 +47,31 @@ EVIDENCE_COLUMNS = [
 @click.pass_obj
 def embed(app: App) -> None:
     """Encode every competency of the library now, so later queries find their vectors cached."""
-    from graph.crosswalk import all_competency_texts
+    from pathways.errors import QuestionError
 
-    matcher = app.matcher()
-    if matcher.kind != "embedding":
-        raise click.UsageError("embed needs the embedding model (not --no-embeddings)")
-    texts = all_competency_texts(app.graph())
-    _, missing = matcher.cache.lookup(matcher.encoder.name, texts)
-    matcher.vectors(texts)
-    click.echo(
-        f"{len(texts)} competency texts: {len(texts) - len(missing)} already cached, {len(missing)} encoded"
-        f" with {matcher.encoder.name}",
-        err=True,
-    )
+    try:
+        texts, cached, model = app.session.embed()
+    except QuestionError as err:
+        raise click.UsageError(str(err)) from None
+    app.say_notices()
+    click.echo(f"{texts} competency texts: {cached} already cached, {texts - cached} encoded with {model}", err=True)
 
 
-def _framework_id(app: App, name: str | None) -> str | None:
-    return None if name is None else app.graph().nodes[resolve(app, "Framework", name)]["id"]
+def _matcher_text(matcher: dict) -> str:
+    """The matcher and both same-skill rules it applies (anchors only with embeddings)."""
+    if matcher["kind"] == "embedding":
+        anchors = matcher.get("anchor_min")
+        return f"embeddings ({matcher['model']}); same skill at similarity >= {matcher['threshold']:g}" + (
+            f", or when both resolve to the same anchor competency (nearest at >= {anchors:g})" if anchors else ""
+        )
+    return f"lexical (weaker: words only); same skill at similarity >= {matcher['threshold']:g}"
+
+
+def _why(row: dict, threshold: float) -> str:
+    """Which same-skill rule a row met: the similarity, or the anchor the text resolves to."""
+    if row["via"]:
+        return f"same anchor: {row['via']}"
+    return f"similarity >= {threshold:g}" if row["same_skill"] else ""
 
 
 @click.command()
@@ -68,24 +82,11 @@ def _framework_id(app: App, name: str | None) -> str | None:
 @click.pass_obj
 def similar(app: App, query: str, framework: str | None, top: int, fmt: str | None) -> None:
     """Competencies nearest to QUERY: a competency id or label, or any free text."""
-    from graph.crosswalk import similar_competencies
-    from graph.lookup import find
-    from graph.matching import competency_text
-
     if not query.strip():
         raise click.BadParameter("give some text or a competency id to compare; it is empty", param_hint="QUERY")
-    graph = app.graph()
-    text, exclude = query, None
-    if ":" in query or "." in query.split()[0]:
-        try:  # a competency named by id: compare its full text, and leave it out of the answer
-            data = graph.nodes[find(graph, "Competency", query).node]
-            if data["id"].endswith(query.strip()) or data["label"].casefold() == query.strip().casefold():
-                text, exclude = competency_text(data), data["id"]
-        except LookupError:
-            pass
-    matcher = app.matcher()
-    rows = similar_competencies(graph, matcher, text, _framework_id(app, framework), top, exclude)
-    table_rows = [{**r, "why": _why(r, matcher.threshold)} for r in rows]
+    payload = as_json(app.session.similar(query, framework=framework, top=top), rounded=True)
+    threshold = payload["matcher"]["threshold"]
+    rows = [{**r, "why": _why(r, threshold)} for r in payload["results"]]
     columns = [
         ("id", "competency"),
         ("label", "label"),
@@ -94,32 +95,8 @@ def similar(app: App, query: str, framework: str | None, top: int, fmt: str | No
         ("same_skill", "same skill"),
         ("why", "why"),
     ]
-    emit(
-        View(
-            {"query": query, "matcher": matcher.description, "results": rows},
-            f"Nearest to: {query}",
-            [("Matcher", _matcher_text(matcher))],
-            [Table(columns, table_rows)],
-        ),
-        fmt,
-    )
-
-
-def _why(row: dict, threshold: float) -> str:
-    """Which same-skill rule a row met: the similarity, or the anchor the text resolves to."""
-    if row["via"]:
-        return f"same anchor: {row['via']}"
-    return f"similarity >= {threshold:g}" if row["same_skill"] else ""
-
-
-def _matcher_text(matcher) -> str:
-    """The matcher and both same-skill rules it applies (anchors only with embeddings)."""
-    if matcher.kind == "embedding":
-        anchors = matcher.description.get("anchor_min")
-        return f"embeddings ({matcher.encoder.name}); same skill at similarity >= {matcher.threshold:g}" + (
-            f", or when both resolve to the same anchor competency (nearest at >= {anchors:g})" if anchors else ""
-        )
-    return f"lexical (weaker: words only); same skill at similarity >= {matcher.threshold:g}"
+    fields = [("Matcher", _matcher_text(payload["matcher"]))]
+    emit(View(payload, f"Nearest to: {query}", fields, [Table(columns, rows)]), fmt)
 
 
 @click.command()
@@ -130,21 +107,16 @@ def _matcher_text(matcher) -> str:
 @click.pass_obj
 def crosswalk(app: App, framework_a: str, framework_b: str, threshold: float | None, fmt: str | None) -> None:
     """Which competency of FRAMEWORK_A corresponds to which of FRAMEWORK_B (one-to-many), with scores."""
-    from graph.crosswalk import crosswalk as compute
-
-    a, b = _framework_id(app, framework_a), _framework_id(app, framework_b)
-    matcher = app.matcher()
-    rows = compute(app.graph(), matcher, a, b, threshold)
-    used = matcher.threshold if threshold is None else threshold
+    result = app.session.crosswalk(framework_a, framework_b, threshold=threshold)
+    payload = as_json(result, rounded=True)
+    a, b = result.a, result.b
     columns = [("a", a), ("a_label", "label"), ("b", b), ("b_label", "label"), ("similarity", "similarity")]
-    payload = {"a": a, "b": b, "matcher": {**matcher.description, "threshold": used}, "pairs": rows}
-    matched = len({r["a"] for r in rows if r["b"]})
     fields = [
-        ("Matcher", _matcher_text(matcher)),
-        ("Threshold", used),
-        ("Matched", f"{matched} of {len({r['a'] for r in rows})} competencies of {a}"),
+        ("Matcher", _matcher_text(payload["matcher"])),
+        ("Threshold", payload["matcher"]["threshold"]),
+        ("Matched", f"{result.matched} of {result.compared} competencies of {a}"),
     ]
-    emit(View(payload, f"Crosswalk {a} -> {b}", fields, [Table(columns, rows)]), fmt)
+    emit(View(payload, f"Crosswalk {a} -> {b}", fields, [Table(columns, payload["pairs"])]), fmt)
 
 
 def _evidence_rows(direction: dict) -> list[dict]:
@@ -172,31 +144,32 @@ def _evidence_rows(direction: dict) -> list[dict]:
 @click.pass_obj
 def overlap(app: App, role_a: str, role_b: str, fmt: str | None) -> None:
     """How much of ROLE_B's requirements ROLE_A already meets, and the reverse, with the evidence."""
-    from graph.overlap import role_overlap
-
-    graph = app.graph()
-    a = graph.nodes[resolve(app, "Role", role_a)]
-    b = graph.nodes[resolve(app, "Role", role_b)]
-    result = role_overlap(graph, a["id"], b["id"], app.matcher())
+    a, b = app.session.find("Role", role_a), app.session.find("Role", role_b)
+    result = as_json(app.session.overlap(a.qid, b.qid), rounded=True)
     fields = [
         ("Score (both ways)", f"{result['score']:.0%}"),
-        (f"{a['title']} covers {b['title']}", f"{result['a_covers_b']['coverage']:.0%}"),
-        (f"{b['title']} covers {a['title']}", f"{result['b_covers_a']['coverage']:.0%}"),
-        ("Matcher", _matcher_text(app.matcher())),
+        (f"{a.label} covers {b.label}", f"{result['a_covers_b']['coverage']:.0%}"),
+        (f"{b.label} covers {a.label}", f"{result['b_covers_a']['coverage']:.0%}"),
+        ("Matcher", _matcher_text(result["matcher"])),
     ]
     tables = [
-        Table(
-            EVIDENCE_COLUMNS,
-            _evidence_rows(result["a_covers_b"]),
-            f"{b['title']}'s requirements, as met by {a['title']}",
-        ),
-        Table(
-            EVIDENCE_COLUMNS,
-            _evidence_rows(result["b_covers_a"]),
-            f"{a['title']}'s requirements, as met by {b['title']}",
-        ),
+        Table(EVIDENCE_COLUMNS, _evidence_rows(result["a_covers_b"]), f"{b.label}'s requirements, as met by {a.label}"),
+        Table(EVIDENCE_COLUMNS, _evidence_rows(result["b_covers_a"]), f"{a.label}'s requirements, as met by {b.label}"),
     ]
-    emit(View(result, f"Overlap: {a['title']} and {b['title']}", fields, tables), fmt)
+    emit(View(result, f"Overlap: {a.label} and {b.label}", fields, tables), fmt)
+
+
+SIMILAR_ROLE_COLUMNS = [
+    ("id", "role"),
+    ("title", "title"),
+    ("sector", "sector"),
+    ("band", "band"),
+    ("level", "level"),
+    ("score", "score"),
+    ("covers", "it covers"),
+    ("covered_by", "covered by"),
+    ("evidence_text", "top evidence"),
+]
 
 
 @click.command("similar-roles")
@@ -207,35 +180,15 @@ def overlap(app: App, role_a: str, role_b: str, fmt: str | None) -> None:
 @click.pass_obj
 def similar_roles(app: App, role: str, sector: str | None, top: int, fmt: str | None) -> None:
     """Roles ranked by overlap with ROLE, with the competencies that match best."""
-    from graph.role_ranking import similar_roles as rank
-
     check_sector(app, sector, "--sector")
-    graph = app.graph()
-    data = graph.nodes[resolve(app, "Role", role)]
-    rows = rank(graph, app.matcher(), data["id"], sector, top)
-    table_rows = [
-        {**r, "evidence_text": [f"{e['need']} ~ {e['have']} ({e['similarity']})" for e in r["evidence"]]} for r in rows
+    found = app.session.find("Role", role)
+    payload = as_json(app.session.similar_roles(found.qid, sector=sector, top=top), rounded=True)
+    rows = [
+        {**r, "evidence_text": [f"{e['need']} ~ {e['have']} ({e['similarity']})" for e in r["evidence"]]}
+        for r in payload["results"]
     ]
-    columns = [
-        ("id", "role"),
-        ("title", "title"),
-        ("sector", "sector"),
-        ("band", "band"),
-        ("level", "level"),
-        ("score", "score"),
-        ("covers", "it covers"),
-        ("covered_by", "covered by"),
-        ("evidence_text", "top evidence"),
-    ]
-    emit(
-        View(
-            {"role": data["id"], "matcher": app.matcher().description, "results": rows},
-            f"Roles like {data['title']}",
-            [("Matcher", _matcher_text(app.matcher()))],
-            [Table(columns, table_rows)],
-        ),
-        fmt,
-    )
+    fields = [("Matcher", _matcher_text(payload["matcher"]))]
+    emit(View(payload, f"Roles like {found.label}", fields, [Table(SIMILAR_ROLE_COLUMNS, rows)]), fmt)
 
 
 @click.command("overlap-matrix")
@@ -253,8 +206,6 @@ def overlap_matrix(app: App, sector: str | None, versus: str | None, output: str
     """Overlap scores for every pair of roles, as a CSV (and a heatmap). Both paths are checked before
     any work, and both files are drawn before either is written."""
     from cli.plots import heatmap_bytes
-    from graph.role_ranking import overlap_matrix as compute
-    from graph.role_ranking import role_ids
     from graph.store import output_target, write_output
 
     if plot and output_target(plot) == output_target(output):
@@ -262,27 +213,22 @@ def overlap_matrix(app: App, sector: str | None, versus: str | None, output: str
     output_target(output)
     check_sector(app, sector, "--sector")
     check_sector(app, versus, "--vs")
-    graph = app.graph()
-    rows, columns = role_ids(graph, sector), role_ids(graph, versus or sector)
-    if not rows or not columns:
-        raise click.UsageError("no roles to compare for that choice of sectors")
-    matcher = app.matcher()
-    result = compute(graph, matcher, rows, columns)
+    result = app.session.overlap_matrix(sector=sector, versus=versus)
     table = _matrix_csv(result).encode("utf-8")
     if plot:
-        titles = {r: graph.nodes[f"role:{r}"]["title"] for r in {*rows, *columns}}
-        fmt = plot_format(plot)
-        image = heatmap_bytes(result, titles, _matcher_text(matcher), fmt, sector, versus or sector)
-    for notice in matcher.cache.take_notices() if matcher.kind == "embedding" else ():
-        click.echo(f"note: {notice}", err=True)
+        subtitle = _matcher_text(result.matcher)
+        image = heatmap_bytes(
+            as_json(result, rounded=True), result.titles, subtitle, plot_format(plot), sector, versus or sector
+        )
+    app.say_notices()
     write_output(output, table)
-    click.echo(f"wrote {output}: {len(rows)} x {len(columns)} roles", err=True)
+    click.echo(f"wrote {output}: {len(result.rows)} x {len(result.columns)} roles", err=True)
     if plot:
         write_output(plot, image)
         click.echo(f"wrote {plot}", err=True)
 
 
-def _matrix_csv(result: dict) -> str:
+def _matrix_csv(result: OverlapMatrix | dict) -> str:
     import csv
     import io
 
@@ -290,6 +236,8 @@ def _matrix_csv(result: dict) -> str:
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    if not isinstance(result, dict):
+        result = as_json(result)
     writer.writerow([csv_text(c) for c in ["role", *result["columns"]]])
     for role, values in zip(result["rows"], result["score"], strict=True):
         writer.writerow([csv_text(role), *(f"{v:.4f}" for v in values)])

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
-from cli.app import App, emit, format_option, resolve
+from cli.app import App, emit, format_option
 from cli.library_commands import qualification_text
 from cli.output import Table, View
+from pathways.results import as_json
 
 QUALIFICATION_COLUMNS = [
     ("id", "id"),
@@ -30,17 +31,12 @@ def qualifications_group() -> None:
 @click.pass_obj
 def qualifications_list(app: App, kind: str | None, level: int | None, fmt: str | None) -> None:
     """List qualifications, lowest RQF level first, optionally of one KIND or level."""
-    from graph.queries import list_qualifications, qualification_kinds
+    from pathways.errors import QuestionError
 
-    graph = app.graph()
-    kinds = qualification_kinds(graph)
-    if kind is not None and kind not in kinds:
-        from rapidfuzz import fuzz, process
-
-        near = process.extractOne(kind, kinds, scorer=fuzz.ratio, score_cutoff=60)
-        hint = f" Did you mean '{near[0]}'?" if near else ""
-        raise click.BadParameter(f"unknown kind '{kind}'; known: {', '.join(kinds)}.{hint}", param_hint="--kind")
-    rows = list_qualifications(graph, kind, level)
+    try:
+        rows = as_json(app.session.qualifications(kind=kind, level=level), rounded=True)
+    except QuestionError as err:
+        raise click.BadParameter(str(err), param_hint="--kind") from None
     emit(View(rows, tables=[Table(QUALIFICATION_COLUMNS, rows)]), fmt)
 
 
@@ -50,9 +46,8 @@ def qualifications_list(app: App, kind: str | None, level: int | None, fmt: str 
 @click.pass_obj
 def qualifications_show(app: App, qualification: str, fmt: str | None) -> None:
     """Show one QUALIFICATION (id, title or code) in full: prerequisites, what it develops, who asks for it."""
-    from graph.queries import qualification_record
-
-    record = qualification_record(app.graph(), resolve(app, "Qualification", qualification))
+    record = as_json(app.session.qualification(qualification), rounded=True)
+    app.say_notices()
     fields = [
         ("Id", record["id"]),
         ("Kind", record["kind"]),

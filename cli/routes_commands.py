@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from cli.app import App, check_sector, emit, resolve, top_option
+from cli.app import App, check_sector, emit, top_option
 from cli.output import FORMATS, Table, View, check_plot_path, markdown_escape, plot_format
 from frameworks.levels import AFC_BANDS
+from pathways.results import as_json
 
-DEFAULT_CAP = 4  # Bands 1-4 first
 SHEETS = ("html", "docx")  # the adviser's sheet: routes only, written to a file
 
 
@@ -89,16 +89,54 @@ def routes(
 
     Each step says what carries over, the gap, the training that closes it (apprenticeships named as
     such) and an estimated time; moves are known links (with their source) or inferred from overlap."""
-    from frameworks.levels import level_for_band
-    from pathways.routes import (
-        RANKING_RULE,
-        RoutePlanner,
-        route_record,
-        start_from_education,
-        start_from_passport,
-        start_from_role,
-    )
+    _check_formats(fmt, output, name, mermaid)
+    if into:
+        given = {"--max-band": max_band, "--max-level": max_level, "--sector": sector != "any"}
+        given |= {"--max-steps": max_steps, "--explain": explain, "--allow-step-down": allow_step_down, "--plot": plot}
+        _check_into(bool(start or passport or education or target), given, fmt)
+        return _routes_into(app, into, fmt, output, top)
+    if sum(bool(x) for x in (start, passport, education)) != 1:
+        raise click.UsageError("give one start: a role (FROM), a skills passport (--have FILE) or --from-education")
+    if max_band and max_level:
+        raise click.UsageError("give --max-band or --max-level, not both")
+    check_sector(app, sector, "--sector", also=("any",))
+    held = _passport(passport)
+    try:
+        answer = app.session.routes(
+            start,
+            to=target,
+            passport=held,
+            education=education,
+            max_band=max_band,
+            max_level=max_level,
+            sector=sector,
+            max_steps=max_steps,
+            top=top,
+            allow_step_down=allow_step_down,
+        )
+    finally:
+        app.say_notices()  # a near miss taken, a rebuilt cache: said even when the request is refused
+    payload, to_title = as_json(answer, rounded=True), _title(app, answer.to)
+    if plot:
+        _write_plot(payload, plot)
+    if not payload["routes"]:
+        click.echo(f"note: {_none_found(payload, to_title)}", err=True)
+    if fmt in SHEETS:
+        return _write_sheet(app.session.graph, payload, fmt, output, name or (held.name if held else None))
+    emit(_view(payload, explain, to_title, mermaid), fmt, output)
 
+
+def _passport(path: str | None):
+    """The skills passport file, read here so that the sheet can name its person (PassportFile, or None)."""
+    if not path:
+        return None
+    from frameworks.passport import load_passport
+
+    return load_passport(Path(path))
+
+
+def _check_formats(fmt: str | None, output: str | None, name: str | None, mermaid: bool) -> None:
+    """Options that only make sense together, refused before any work."""
     if fmt in SHEETS and not output:
         raise click.UsageError(f"--format {fmt} needs -o FILE.{fmt}")
     if name is not None and fmt not in SHEETS:
@@ -108,101 +146,26 @@ def routes(
     if output:
         from graph.store import output_target
 
-        output_target(output)  # refused before any work
-    if into:
-        if start or passport or education or target:
-            raise click.UsageError("--into answers on its own: leave out FROM, --have, --from-education and --to")
-        ignored = [
-            name
-            for name, given in (
-                ("--max-band", max_band),
-                ("--max-level", max_level),
-                ("--sector", sector != "any"),
-                ("--max-steps", max_steps),
-                ("--explain", explain),
-                ("--allow-step-down", allow_step_down),
-                ("--plot", plot),
-            )
-            if given
-        ]
-        if ignored:
-            raise click.UsageError(f"--into does not take {', '.join(ignored)}: it lists every way into the role")
-        if fmt in SHEETS:
-            raise click.UsageError(f"--format {fmt} is for routes from a start, not --into")
-        return _routes_into(app, into, fmt, output, top)
-    if sum(bool(x) for x in (start, passport, education)) != 1:
-        raise click.UsageError("give one start: a role (FROM), a skills passport (--have FILE) or --from-education")
-    if max_band and max_level:
-        raise click.UsageError("give --max-band or --max-level, not both")
-    check_sector(app, sector, "--sector", also=("any",))
-    graph = app.graph()
-    matcher = app.matcher()
-    role = graph.nodes[resolve(app, "Role", start)]["id"] if start else None
-    to = graph.nodes[resolve(app, "Role", target)]["id"] if target else None
-    person = name
-    if passport:
-        from frameworks.passport import load_passport
+        output_target(output)
 
-        held = load_passport(Path(passport))
-        person = name or held.name
-        if role is None and held.role:
-            role = graph.nodes[resolve(app, "Role", held.role)]["id"]
-        _check_passport_ids(app, held)
-        origin = start_from_passport(graph, matcher, held, role)
-    elif education:
-        origin = start_from_education(graph, [_education_id(app, text) for text in education])
-    else:
-        origin = start_from_role(graph, role)
-    explicit = max_level or (level_for_band(max_band) if max_band else None)
-    cap_name = f"--max-level {max_level}" if max_level else f"--max-band {max_band} (level {explicit})"
-    # with no cap given: level 4, or one above a start already there, or the destination's level
-    cap = explicit or max(DEFAULT_CAP, origin.level + 1)
-    if explicit and origin.level > explicit and not allow_step_down:
-        raise click.UsageError(
-            f"the start ({origin.title}) is at level {origin.level}, above {cap_name}: every move would be a step"
-            " down (allow them with --allow-step-down)"
-        )
-    if to is not None:
-        to_data = graph.nodes[f"role:{to}"]
-        if explicit and to_data["level"] > explicit:
-            raise click.UsageError(
-                f"--to {to} ({to_data['title']}) is at level {to_data['level']}, above the cap {cap_name}"
-            )
-        if sector != "any" and to_data["sector"] != sector:
-            raise click.UsageError(f"--to {to} ({to_data['title']}) is in {to_data['sector']}, not --sector {sector}")
-        if to == origin.role:
-            raise click.UsageError(f"--to {to} is where the route starts")
-        cap = max(cap, to_data["level"]) if not explicit else cap
-    max_steps = max_steps or (5 if to is not None else 3)
-    planner = RoutePlanner(graph, matcher)
-    found = planner.routes(origin, to, cap, None if sector == "any" else sector, max_steps, top, allow_step_down)
-    payload = {
-        "from": {
-            "key": origin.key,
-            "title": origin.title,
-            "role": origin.role,
-            "level": origin.level,
-            "sector": origin.sector,
-            "resolutions": origin.resolutions,
-        },
-        "to": to,
-        "constraints": {"max_level": cap, "sector": sector, "max_steps": max_steps, "allow_step_down": allow_step_down},
-        "matcher": matcher.description,
-        "ranking": RANKING_RULE,
-        "routes": [route_record(graph, r, origin) for r in found],
-    }
-    if plot:
-        from cli.plots import routes_figure
-        from graph.store import write_output
 
-        fmt_plot = plot_format(plot)
-        write_output(Path(plot), routes_figure(payload, fmt_plot))
-        click.echo(f"wrote {plot}", err=True)
-    if not found:
-        click.echo(f"note: {_none_found(payload, graph)}", err=True)
+def _check_into(has_start: bool, given: dict[str, object], fmt: str | None) -> None:
+    """`--into` answers on its own: no start, no limits, no plot, no sheet."""
+    if has_start:
+        raise click.UsageError("--into answers on its own: leave out FROM, --have, --from-education and --to")
+    ignored = [option for option, value in given.items() if value]
+    if ignored:
+        raise click.UsageError(f"--into does not take {', '.join(ignored)}: it lists every way into the role")
     if fmt in SHEETS:
-        return _write_sheet(graph, payload, fmt, output, person)
-    emit(_view(payload, explain, _title(graph, to), mermaid), fmt, output)
+        raise click.UsageError(f"--format {fmt} is for routes from a start, not --into")
+
+
+def _write_plot(payload: dict, plot: str) -> None:
+    from cli.plots import routes_figure
+    from graph.store import write_output
+
+    write_output(Path(plot), routes_figure(payload, plot_format(plot)))
+    click.echo(f"wrote {plot}", err=True)
 
 
 def _write_sheet(graph, payload: dict, fmt: str, output: str, person: str | None) -> None:
@@ -221,28 +184,20 @@ def _write_sheet(graph, payload: dict, fmt: str, output: str, person: str | None
     click.echo(f"wrote {output}", err=True)
 
 
-def _title(graph, role: str | None) -> str | None:
-    return None if role is None else graph.nodes[f"role:{role}"]["title"]
+def _title(app: App, role: str | None) -> str | None:
+    return None if role is None else app.session.find("Role", role).label
 
 
-def _none_found(payload: dict, graph) -> str:
+def _none_found(payload: dict, to_title: str | None) -> str:
     """Why nothing came back, naming the limits that applied."""
     limits = payload["constraints"]
-    where = f" to {_title(graph, payload['to'])}" if payload["to"] else ""
+    where = f" to {to_title}" if payload["to"] else ""
     if limits["sector"] != "any" and not payload["to"]:
         where += f" ending in {limits['sector']}"
     return (
         f"no route{where} within {plural(limits['max_steps'], 'step')} up to level {limits['max_level']};"
         " try --max-steps, --max-level or --allow-step-down"
     )
-
-
-def _check_passport_ids(app: App, held) -> None:
-    graph = app.graph()
-    for item in held.competencies:
-        if item.competency:
-            item.competency = graph.nodes[resolve(app, "Competency", item.competency)]["id"]
-    held.qualifications = [graph.nodes[resolve(app, "Qualification", q)]["id"] for q in held.qualifications]
 
 
 def plural(count: float, word: str, many: str | None = None) -> str:
@@ -280,11 +235,10 @@ def _step_text(step: dict) -> str:
 
 def _routes_into(app: App, role: str, fmt: str | None, output: str | None = None, top: int = 10) -> None:
     """`routes --into ROLE`: the ways in, as a table of programmes from education and one of routes."""
-    from pathways.routes import RoutePlanner, ways_into
-
-    graph = app.graph()
-    answer = ways_into(RoutePlanner(graph, app.matcher()), graph.nodes[resolve(app, "Role", role)]["id"])
-    answer["routes"] = answer["routes"][:top]
+    try:
+        answer = as_json(app.session.routes_into(role, top=top), rounded=True)
+    finally:
+        app.say_notices()
     education = [
         {
             "programme": e["title"],
@@ -310,20 +264,6 @@ def _routes_into(app: App, role: str, fmt: str | None, output: str | None = None
         Table([(k, k) for k in ("from", "kind of route", "training months", "steps")], rows, "From other roles"),
     ]
     emit(View(answer, f"Ways into: {answer['into']['title']}", tables=tables), fmt, output)
-
-
-def _education_id(app: App, text: str) -> str:
-    """An education entry point (GCSE, A levels, T Level, Access to HE) named as a person would."""
-    graph = app.graph()
-    qid = graph.nodes[resolve(app, "Qualification", text)]["id"]
-    if graph.nodes[f"qualification:{qid}"]["qualification_kind"] != "education":
-        from graph.queries import list_qualifications
-
-        known = ", ".join(q["title"].split(" (")[0] for q in list_qualifications(graph, kind="education"))
-        raise click.BadParameter(
-            f"'{text}' is not school or college education; known: {known}", param_hint="--from-education"
-        )
-    return qid
 
 
 def _view(payload: dict, explain: bool, to_title: str | None = None, mermaid: bool = False) -> View:

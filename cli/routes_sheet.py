@@ -16,6 +16,8 @@ import io
 import textwrap
 from pathlib import Path
 
+from graph.build import node_id
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 KINDS = {"known": "Known route", "inferred": "Inferred from shared skills"}
@@ -85,11 +87,11 @@ def _url(url: str | None) -> str | None:
 def _qualification(graph, item: dict) -> dict:
     from graph.queries import qualification_summary
 
-    node = f"qualification:{item['id']}"
+    node = node_id("Qualification", item["id"])
     info = qualification_summary(graph, node) if node in graph else {}
     alternatives = []
     for alt in item.get("alternatives") or []:
-        other = f"qualification:{alt['id']}"
+        other = node_id("Qualification", alt["id"])
         code = graph.nodes[other].get("code") if other in graph else None
         alternatives.append(alt["title"] + (f" ({code})" if code else ""))
     return {
@@ -129,7 +131,7 @@ def _step(graph, step: dict, number: int, from_title: str) -> dict:
     from graph.queries import role_record
     from pathways.jd import pay_record
 
-    record = role_record(graph, f"role:{step['to']}")
+    record = role_record(graph, node_id("Role", step["to"]))
     entry = record.get("entry") or {}
     requirements = [q["title"] for q in step.get("entry_requirements") or []]
     requirements += [CHECKS.get(c, c) for c in entry.get("checks") or []]
@@ -161,7 +163,7 @@ def sheet_data(graph, payload: dict, person: str | None = None, today: datetime.
     each route step by step with the role and qualification records looked up."""
     origin = payload["from"]
     if origin.get("role"):
-        start = label = graph.nodes[f"role:{origin['role']}"]["title"]
+        start = label = graph.nodes[node_id("Role", origin["role"])]["title"]
     elif origin["key"] == "education":
         start, label = origin["title"].removeprefix("From education: "), "School or college"
     else:
@@ -201,7 +203,7 @@ def sheet_data(graph, payload: dict, person: str | None = None, today: datetime.
         "limits": f"Up to level {limits['max_level']}, at most {limits['max_steps']} step"
         + ("" if limits["max_steps"] == 1 else "s")
         + f", destinations in {sector}",
-        "to": graph.nodes[f"role:{payload['to']}"]["title"] if payload.get("to") else None,
+        "to": graph.nodes[node_id("Role", payload["to"])]["title"] if payload.get("to") else None,
         "resolutions": [
             f"'{r['text']}' was matched to {r['label'] or 'nothing close'}" for r in origin.get("resolutions") or []
         ],

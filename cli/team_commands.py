@@ -7,8 +7,9 @@ from typing import NoReturn
 
 import click
 
-from cli.app import App, emit, format_option, resolve
+from cli.app import App, emit, format_option
 from cli.output import Table, View
+from pathways.results import as_json
 
 
 @click.group("team")
@@ -21,79 +22,27 @@ def team_group() -> None:
 @click.pass_obj
 def templates(app: App, fmt: str | None) -> None:
     """List the bundled needs templates (use an id as NEEDS below)."""
-    rows = [
-        {
-            "id": qid,
-            "title": t["title"],
-            "needs": len(t["needs"]),
-            "population": t.get("population"),
-            "source": [s["title"] for s in t.get("source") or []],
-        }
-        for qid, t in sorted(app.graph().graph.get("team_templates", {}).items())
-    ]
+    rows = as_json(app.session.team_templates())
+    app.say_notices()
     columns = [("id", "id"), ("title", "title"), ("needs", "needs"), ("population", "population")]
     emit(View(rows, tables=[Table(columns, rows)]), fmt)
 
 
 def _fail(message: str) -> NoReturn:
-    """A mistake the user can fix: one line, exit code 2."""
+    """A mistake in how an option is written: one line, exit code 2."""
     click.echo(f"error: {message}", err=True)
     raise click.exceptions.Exit(2)
 
 
-def _needs_doc(app: App, needs: str) -> dict:
-    """A template id (or near miss) or a needs file, with its ids checked against the graph."""
-    from pathways.teams import read_needs_file
-
-    graph = app.graph()
-    templates = graph.graph.get("team_templates", {})
-    path = Path(needs)
-    if path.suffix.lower() in (".yaml", ".yml", ".json"):
-        return read_needs_file(graph, path)
-    matches = [qid for qid in templates if needs in (qid, qid.split(":", 1)[1])]
-    if len(matches) == 1:
-        return templates[matches[0]]
-    from rapidfuzz import process
-
-    near = [m[0] for m in process.extract(needs, list(templates), limit=3, score_cutoff=50)]
-    _fail(
-        f"NEEDS: '{needs}' is neither a needs file nor a template"
-        + (f"; did you mean {', '.join(near)}?" if near else "; see `pathways team templates`")
-    )
-
-
-def _role(app: App, name: str) -> str:
-    return app.graph().nodes[resolve(app, "Role", name)]["id"]
-
-
-def _pairs(app: App, values: tuple[str, ...], option: str) -> dict[str, int]:
-    """ROLE=N options as {role id: N}; the same role given twice is a contradiction, not "last one wins"."""
-    out: dict[str, int] = {}
-    typed: dict[str, str] = {}
+def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, int]]:
+    """ROLE=N options as (role name, N) pairs, in the order given (the session resolves the names)."""
+    out = []
     for value in values:
         role, sep, count = value.rpartition("=")
         if not sep or not role or not count.isdigit():
             _fail(f"{option} '{value}' should be ROLE=N, N a whole number")
-        rid = _role(app, role)
-        if rid in out:
-            _fail(f"{option} {typed[rid]} conflicts with {option} {value}")
-        out[rid], typed[rid] = int(count), value
+        out.append((role, int(count)))
     return out
-
-
-def _sectors(app: App, sectors: str | None) -> list[str] | None:
-    if not sectors:
-        return None
-    from rapidfuzz import process
-
-    known = sorted(app.graph().graph["sectors"])
-    chosen = [s.strip() for s in sectors.split(",") if s.strip()]
-    for sector in chosen:
-        if sector not in known:
-            near = process.extractOne(sector, known, score_cutoff=60)
-            hint = f"; did you mean '{near[0]}'?" if near else ""
-            _fail(f"--sectors: unknown sector '{sector}'{hint} (known: {', '.join(known)})")
-    return chosen or None
 
 
 @team_group.command("design")
@@ -131,28 +80,26 @@ def design(
 
     Your options win over the needs' own rules about the same role (or headcount, budget, sectors); the
     answer says which rule each overrode. Options that contradict each other are refused."""
-    from pathways.teams import Conflict, Infeasible, Options, check_options
-    from pathways.teams import design as solve
+    from pathways.teams import Infeasible
 
-    doc = _needs_doc(app, needs)
-    options = Options(
-        exclude=list(dict.fromkeys(_role(app, r) for r in exclude)),
-        caps=_pairs(app, caps, "--max"),
-        minimums=_pairs(app, minimums, "--min"),
-        sectors=_sectors(app, sectors),
-        max_headcount=max_headcount,
-        budget=budget,
-    )
     try:
-        check_options(app.graph(), doc, options)
-        result = solve(app.graph(), app.matcher(), doc, objective, allow_blended_role, options)
-    except Conflict as err:
-        _fail(str(err))
+        result = app.session.team_design(
+            needs,
+            objective=objective,
+            sectors=sectors,
+            allow_blended_role=allow_blended_role,
+            exclude=exclude,
+            caps=_pairs(caps, "--max"),
+            minimums=_pairs(minimums, "--min"),
+            max_headcount=max_headcount,
+            budget=budget,
+        )
     except Infeasible as err:
+        app.say_notices()
         for reason in err.reasons:
             click.echo(f"error: infeasible: {reason}", err=True)
         raise click.exceptions.Exit(2) from None
-    emit(_design_view(result), fmt)
+    emit(_design_view(as_json(result, rounded=True)), fmt)
 
 
 def _coverage_rows(result: dict) -> list[dict]:
@@ -278,12 +225,12 @@ def assess(app: App, team: str, needs: str, fmt: str | None) -> None:
     """Assess an existing TEAM file against NEEDS: coverage, gaps, single points of failure, duplication,
     the cheapest upskilling for each gap, and the needs' rules. People named in the team file are shown
     by name; a role with fewer names than its count has unnamed posts."""
-    from pathways.teams import assess as run
-    from pathways.teams import read_team_file
+    result = app.session.team_assess(Path(team), needs)
+    emit(_assess_view(as_json(result, rounded=True)), fmt)
 
-    doc = _needs_doc(app, needs)
-    members = read_team_file(app.graph(), Path(team))
-    result = run(app.graph(), app.matcher(), members, doc)
+
+def _assess_view(result: dict) -> View:
+    """The assessment's tables: coverage, then only the sections that have something to say."""
     rows = [
         {
             **r,
@@ -366,4 +313,4 @@ def assess(app: App, team: str, needs: str, fmt: str | None) -> None:
                 "Rules of the needs",
             )
         )
-    emit(View(result, "Team assessment", fields, tables), fmt)
+    return View(result, "Team assessment", fields, tables)

@@ -73,8 +73,9 @@ class Encoder:
 
 
 def resolve_encoder(name: str | None = None) -> Encoder:
-    """The encoder for --model / PATHWAYS_MODEL: the bundled default, a local folder, or a hub name."""
-    name = name or os.environ.get("PATHWAYS_MODEL") or DEFAULT_MODEL
+    """The encoder for --model (the CLI reads PATHWAYS_MODEL): the bundled default, a local folder, or a
+    hub name."""
+    name = name or DEFAULT_MODEL
     if name in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
         folder = _bundled_model_dir()
         if folder is None:

@@ -20,8 +20,6 @@ import networkx as nx
 
 from graph.build import STORE_KEY, STORE_MARK
 
-FORMATS = ("graphml", "json", "cypher")
-
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -120,5 +118,5 @@ def to_cypher(graph: nx.MultiDiGraph) -> str:
 
 
 def export(graph: nx.MultiDiGraph, fmt: str) -> str:
-    """The graph as text in one of FORMATS."""
+    """The graph as text: "graphml", "json" or "cypher"."""
     return {"graphml": to_graphml, "json": to_json, "cypher": to_cypher}[fmt](graph)

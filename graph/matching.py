@@ -53,6 +53,8 @@ class EmbeddingMatcher:
     distinct: set[tuple[str, str]] = field(default_factory=set)  # text pairs never the same skill
     _anchor_vectors: np.ndarray | None = field(default=None, repr=False)
     _memo: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # text -> vector, this process
+    _anchor_set: frozenset[str] = field(default_factory=frozenset, repr=False)
+    _resolved: dict[str, str | None] = field(default_factory=dict, repr=False)  # free text -> its anchor
 
     @property
     def description(self) -> dict:
@@ -77,18 +79,24 @@ class EmbeddingMatcher:
     def set_anchors(self, ids: Sequence[str], texts: Sequence[str]) -> None:
         self.anchor_ids = list(ids)
         self._anchor_vectors = self.vectors(texts) if ids else None
+        self._anchor_set = frozenset(self.anchor_ids)
+        self._resolved = {}
 
     def anchor_of(self, ids: Sequence[str], texts: Sequence[str]) -> list[str | None]:
-        """Each item's anchor: itself if it is one, else its nearest anchor if close enough, else None."""
+        """Each item's anchor: itself if it is one, else its nearest anchor if close enough, else None.
+        A text's resolution is remembered for the process (routes ask about the same texts many times)."""
         if self._anchor_vectors is None or not ids:
             return [None] * len(ids)
-        known = set(self.anchor_ids)
-        sims = self.vectors(texts) @ self._anchor_vectors.T
-        best = sims.argmax(axis=1)
-        return [
-            cid if cid in known else (self.anchor_ids[b] if sims[i, b] >= ANCHOR_MIN else None)
-            for i, (cid, b) in enumerate(zip(ids, best, strict=True))
+        fresh = [
+            t for t, cid in zip(texts, ids, strict=True) if cid not in self._anchor_set and t not in self._resolved
         ]
+        if fresh:
+            fresh = list(dict.fromkeys(fresh))
+            sims = self.vectors(fresh) @ self._anchor_vectors.T
+            for text, row in zip(fresh, sims, strict=True):
+                b = int(row.argmax())
+                self._resolved[text] = self.anchor_ids[b] if row[b] >= ANCHOR_MIN else None
+        return [cid if cid in self._anchor_set else self._resolved[t] for cid, t in zip(ids, texts, strict=True)]
 
     def similarity(self, texts_a: Sequence[str], texts_b: Sequence[str]) -> np.ndarray:
         import numpy as np

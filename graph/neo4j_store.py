@@ -45,7 +45,6 @@ if TYPE_CHECKING:
 META_LABEL, META_KEY = "PathwaysMeta", "meta"  # the library's metadata (graph.graph)
 PUSH_LABEL, PUSH_KEY = "PathwaysPush", "push"  # the push marker
 BATCH = 500
-DIALECTS = ("auto", "neo4j", "falkordb")
 # The FalkorDB Bolt endpoint crashes on a request whose parameters pass about 4 KB (measured: 3.9 KB
 # works, 4.1 KB kills the server), so on that dialect batches are cut by size and an oversized value is
 # sent in pieces. Neo4j takes batches of BATCH rows.

@@ -1,36 +1,44 @@
-"""Role overlap with its evidence: how much of one role's requirements another role already meets.
+"""The coverage engine: when two competencies are the same skill, and how far one set of held
+competencies covers a set of requirements. Every question that compares skills (overlap, similar roles,
+the overlap matrix, crosswalks, similar competencies, routes, teams, job descriptions) uses `same_skill`
+here, so they all agree on which pairs are one skill.
 
 Scoring (the README repeats it):
-- A requirement of B is *met* by A when A requires a competency whose similarity to it is at or above
-  the matcher's threshold (the same competency scores 1). Of A's matching competencies the one held at
-  the highest level counts.
+- Two competencies are the **same skill** when they are the same competency, when their similarity is at
+  or above the matcher's threshold, or when both resolve to the same anchor competency (see
+  graph.matching). Pairs the library declares distinct are kept below the threshold by the matcher.
+- A requirement of B is *met* by A when A holds the same skill; of A's matching competencies the one
+  earning the most level credit counts, then the most similar, then the first listed (`SkillMatch.best`).
 - Level credit: 1 when A holds it at B's level or above, else held/needed (levels as a fraction of each
   framework's scale), so a match at a lower level is *partial* and its level gap is reported.
 - Weights: essential requirements 1, desirable 0.5. coverage(A -> B) = weighted credit / weighted total.
-- The symmetric score is the harmonic mean of the two directions: high only when each role covers much
-  of the other.
+- The two-way score is the harmonic mean of the two directions (`mutual`): high only when each role
+  covers much of the other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from graph.build import node_id
 from graph.matching import Matcher, competency_text
 
 if TYPE_CHECKING:
     import networkx as nx
-    import numpy as np
 
 ESSENTIAL_WEIGHT = 1.0
 DESIRABLE_WEIGHT = 0.5
+FREE_TEXT_SCALE = 9  # free text has no framework; its level reads on the 1-9 scale
+NO_ANCHOR = -1
 
 
 @dataclass(frozen=True)
 class Need:
-    """One requirement of a role, as the overlap engine sees it."""
+    """One requirement (or holding) as the coverage engine sees it."""
 
     competency: str
     label: str
@@ -38,6 +46,16 @@ class Need:
     level: int
     scale_max: int
     essential: bool
+
+    @classmethod
+    def of_competency(cls, data: dict, level: int, essential: bool = True) -> Need:
+        """A requirement of a library competency (its node data) at a level of its framework's scale."""
+        return cls(data["id"], data["label"], competency_text(data), level, data.get("scale_max", 9), essential)
+
+    @classmethod
+    def of_text(cls, key: str, text: str, level: int, essential: bool = True) -> Need:
+        """A requirement in a person's own words, under a key of the caller's (`need:1`, `passport:2`)."""
+        return cls(key, text, text, level, FREE_TEXT_SCALE, essential)
 
     @property
     def weight(self) -> float:
@@ -57,104 +75,167 @@ def level_credit(have: float, need: float) -> float:
     return 1.0 if have >= need else have / need
 
 
-def harmonic(x: float, y: float) -> float:
-    return 0.0 if x + y == 0 else 2 * x * y / (x + y)
+def mutual(x, y):
+    """The two-way overlap of two coverages (numbers or arrays): their harmonic mean, 0 when both are 0."""
+    if np.ndim(x) == 0 and np.ndim(y) == 0:
+        return 0.0 if x + y == 0 else 2 * x * y / (x + y)
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    return np.where(x + y > 0, 2 * x * y / np.maximum(x + y, 1e-12), 0.0)
+
+
+# -- the same-skill rule ---------------------------------------------------------------------------
+def anchor_codes(*groups: Sequence[str | None]) -> list[np.ndarray]:
+    """Anchor ids (or None) as integers shared across the groups (NO_ANCHOR for none), so `same_skill`
+    compares whole blocks at array speed."""
+    names: dict[str, int] = {}
+    return [
+        np.array([NO_ANCHOR if a is None else names.setdefault(a, len(names)) for a in group], dtype=np.int64)
+        for group in groups
+    ]
+
+
+def same_skill(
+    sim: np.ndarray,
+    threshold: float,
+    anchors_a: np.ndarray,
+    anchors_b: np.ndarray,
+    same_competency: np.ndarray | None = None,
+) -> np.ndarray:
+    """THE same-skill rule, for every pair of a block: the same competency (`same_competency`, a bool
+    matrix, when the caller knows it), similarity at or above the threshold, or both sides resolving to
+    the same anchor (`anchors_*`: codes from `anchor_codes`, NO_ANCHOR for none)."""
+    left = np.asarray(anchors_a)[:, None]
+    same = (sim >= threshold) | ((left == np.asarray(anchors_b)[None, :]) & (left != NO_ANCHOR))
+    return same if same_competency is None else same | same_competency
+
+
+@dataclass
+class SkillMatch:
+    """Which held competencies are the same skill as which needed ones: each pair's similarity (the same
+    competency scores 1), the rule's verdict, and the anchor of pairs that match only through one."""
+
+    have: Sequence[Need]
+    need: Sequence[Need]
+    sim: np.ndarray
+    same: np.ndarray
+    via: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def holders(self, j: int) -> list[int]:
+        """The held competencies that are the same skill as need `j`, in order."""
+        return [int(i) for i in np.nonzero(self.same[:, j])[0]]
+
+    def best(self, j: int, among: Iterable[int] | None = None, by_level: bool = True) -> int | None:
+        """The holding that counts for need `j` (of `among`, default all that match): the most level
+        credit (unless `by_level` is off), then the most similar (a direct match before one through an
+        anchor, which always scores lower), then the first listed."""
+        candidates = self.holders(j) if among is None else list(among)
+        if not candidates:
+            return None
+
+        def rank(i: int) -> tuple:
+            credit = level_credit(self.have[i].depth, self.need[j].depth) if by_level else 0.0
+            return credit, float(self.sim[i, j])
+
+        return max(candidates, key=rank)
+
+    @property
+    def T(self) -> SkillMatch:  # noqa: N802 - as numpy names it
+        """The same match seen from the other side (needs as holders)."""
+        via = {(j, i): a for (i, j), a in self.via.items()}
+        return SkillMatch(self.need, self.have, self.sim.T, self.same.T, via)
+
+
+def match_skills(
+    have: Sequence[Need], need: Sequence[Need], matcher: Matcher, threshold: float | None = None
+) -> SkillMatch:
+    """Every held competency against every needed one, by the matcher (`threshold` overrides its own)."""
+    threshold = matcher.threshold if threshold is None else threshold
+    sim = matcher.similarity([h.text for h in have], [n.text for n in need])  # its own dtype: ties compare alike
+    anchors = matcher.anchor_of([h.competency for h in have], [h.text for h in have])
+    codes_have, codes_need = anchor_codes(
+        anchors, matcher.anchor_of([n.competency for n in need], [n.text for n in need])
+    )
+    ids_have = np.array([h.competency for h in have], dtype=object).reshape(-1, 1)
+    identical = ids_have == np.array([n.competency for n in need], dtype=object).reshape(1, -1)
+    sim[identical] = 1.0
+    same = same_skill(sim, threshold, codes_have, codes_need, identical)
+    via = {(int(i), int(j)): anchors[i] for i, j in zip(*np.nonzero(same & (sim < threshold)), strict=True)}
+    return SkillMatch(have, need, sim, same, via)
+
+
+# -- coverage ----------------------------------------------------------------------------------------
+@dataclass
+class Credit:
+    """How one requirement is met: the holding that counts (for a missing one, the closest holding),
+    their similarity, the anchor matched through, and the level credit earned (0 when missing)."""
+
+    need: Need
+    have: Need | None
+    similarity: float | None
+    via: str | None = None
+    credit: float = 0.0
+
+
+@dataclass
+class Cover:
+    """How far a set of holdings covers a set of requirements, with the evidence, numbers exact."""
+
+    coverage: float
+    matched: list[Credit]
+    partial: list[Credit]
+    missing: list[Credit]
+
+
+def cover(match: SkillMatch) -> Cover:
+    """How far `match.have` covers `match.need`: matched, partial and missing requirements."""
+    matched, partial, missing = [], [], []
+    earned = total = 0.0
+    for j, n in enumerate(match.need):
+        total += n.weight
+        best = match.best(j)
+        if best is None:
+            closest = int(match.sim[:, j].argmax()) if len(match.have) else None
+            similarity = None if closest is None else float(match.sim[closest, j])
+            missing.append(Credit(n, None if closest is None else match.have[closest], similarity))
+            continue
+        credit = level_credit(match.have[best].depth, n.depth)
+        earned += n.weight * credit
+        item = Credit(n, match.have[best], float(match.sim[best, j]), match.via.get((best, j)), credit)
+        (matched if credit >= 1.0 else partial).append(item)
+    return Cover(earned / total if total else 0.0, matched, partial, missing)
+
+
+def coverage_of(have: Sequence[Need], need: Sequence[Need], matcher: Matcher) -> Cover:
+    """How far `have` covers `need`, by the matcher."""
+    return cover(match_skills(have, need, matcher))
+
+
+@dataclass
+class MutualOverlap:
+    """Both directions of an overlap and the two-way score."""
+
+    score: float
+    a_covers_b: Cover
+    b_covers_a: Cover
+
+
+def mutual_overlap(needs_a: Sequence[Need], needs_b: Sequence[Need], matcher: Matcher) -> MutualOverlap:
+    """How much each of two sets of requirements covers the other, and the two-way score."""
+    match = match_skills(needs_a, needs_b, matcher)
+    a_covers_b, b_covers_a = cover(match), cover(match.T)
+    return MutualOverlap(mutual(a_covers_b.coverage, b_covers_a.coverage), a_covers_b, b_covers_a)
 
 
 def role_needs(graph: nx.MultiDiGraph, role_node: str) -> list[Need]:
     """A role's requirements in a stable order (essential first, then by competency id)."""
-    needs = []
-    for _, target, key, edge in graph.out_edges(role_node, keys=True, data=True):
-        if key == "REQUIRES":
-            data = graph.nodes[target]
-            needs.append(
-                Need(
-                    data["id"],
-                    data["label"],
-                    competency_text(data),
-                    edge["level"],
-                    data.get("scale_max", 9),
-                    edge["essential"],
-                )
-            )
+    needs = [
+        Need.of_competency(graph.nodes[target], edge["level"], edge["essential"])
+        for _, target, key, edge in graph.out_edges(role_node, keys=True, data=True)
+        if key == "REQUIRES"
+    ]
     return sorted(needs, key=lambda n: (not n.essential, n.competency))
 
 
-def similarity_between(have: Sequence[Need], need: Sequence[Need], matcher: Matcher) -> tuple[np.ndarray, dict]:
-    """Similarity of every held competency to every needed one, and the pairs matched through a shared
-    anchor ({(i, j): anchor id}; see graph.matching). The same competency scores 1; a shared anchor
-    lifts a pair to the threshold."""
-    sim = matcher.similarity([h.text for h in have], [n.text for n in need])
-    anchors_have = matcher.anchor_of([h.competency for h in have], [h.text for h in have])
-    anchors_need = matcher.anchor_of([n.competency for n in need], [n.text for n in need])
-    via: dict[tuple[int, int], str] = {}
-    for i, h in enumerate(have):
-        for j, n in enumerate(need):
-            if h.competency == n.competency:
-                sim[i, j] = 1.0
-            elif anchors_have[i] is not None and anchors_have[i] == anchors_need[j] and sim[i, j] < matcher.threshold:
-                via[(i, j)] = anchors_have[i]
-    return sim, via
-
-
-def directional(
-    have: Sequence[Need], need: Sequence[Need], sim: np.ndarray, threshold: float, via: dict | None = None
-) -> dict:
-    """How far `have` covers `need`, with matched, partial and missing requirements as evidence.
-    `via` marks pairs that match through a shared anchor competency (their similarity may be lower)."""
-    via = via or {}
-    matched, partial, missing = [], [], []
-    earned = total = 0.0
-    for j, n in enumerate(need):
-        total += n.weight
-        candidates = [i for i in range(len(have)) if sim[i, j] >= threshold or (i, j) in via]
-        if not candidates:
-            closest = int(sim[:, j].argmax()) if len(have) else None
-            missing.append(
-                {
-                    "need": n.brief(),
-                    "closest": None if closest is None else _held(have[closest]),
-                    "similarity": None if closest is None else round(float(sim[closest, j]), 3),
-                }
-            )
-            continue
-        best = max(candidates, key=lambda i: (level_credit(have[i].depth, n.depth), (i, j) not in via, sim[i, j]))
-        credit = level_credit(have[best].depth, n.depth)
-        earned += n.weight * credit
-        item = {
-            "need": n.brief(),
-            "have": _held(have[best]),
-            "similarity": round(float(sim[best, j]), 3),
-            "via": via.get((best, j)),
-        }
-        if credit >= 1.0:
-            matched.append(item)
-        else:
-            partial.append({**item, "level_gap": n.level - have[best].level, "credit": round(credit, 3)})
-    return {
-        "coverage": round(earned / total, 4) if total else 0.0,
-        "matched": matched,
-        "partial": partial,
-        "missing": missing,
-    }
-
-
-def _held(h: Need) -> dict:
-    return {"competency": h.competency, "label": h.label, "level": h.level}
-
-
-def role_overlap(graph: nx.MultiDiGraph, role_a: str, role_b: str, matcher: Matcher) -> dict:
-    """Overlap of two roles (ids): both directions with evidence, and the symmetric score."""
-    needs_a = role_needs(graph, node_id("Role", role_a))
-    needs_b = role_needs(graph, node_id("Role", role_b))
-    sim, via = similarity_between(needs_a, needs_b, matcher)
-    a_covers_b = directional(needs_a, needs_b, sim, matcher.threshold, via)
-    b_covers_a = directional(needs_b, needs_a, sim.T, matcher.threshold, {(j, i): a for (i, j), a in via.items()})
-    return {
-        "a": role_a,
-        "b": role_b,
-        "matcher": matcher.description,
-        "score": round(harmonic(a_covers_b["coverage"], b_covers_a["coverage"]), 4),
-        "a_covers_b": a_covers_b,
-        "b_covers_a": b_covers_a,
-    }
+def needs_of_role(graph: nx.MultiDiGraph, role: str) -> list[Need]:
+    """A role's requirements, by its qualified id (`hsc:care-worker`)."""
+    return role_needs(graph, node_id("Role", role))

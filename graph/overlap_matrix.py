@@ -1,7 +1,7 @@
 """All-pairs role overlap, fast: the same scores as graph.overlap, computed over the whole library.
 
 The structure of the problem does the work. Roles share competencies, so similarity is computed once
-over the unique competencies, in blocks, keeping only pairs at or above the threshold (a sparse
+over the unique competencies, in blocks, keeping only pairs that are the same skill (a sparse
 matrix). Level credit is monotone in the level held, so for each role and competency we only need the
 highest level at which the role holds anything matching it; coverage is then a sparse product per
 distinct needed level. Nothing of size roles x requirements x requirements is ever built.
@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from graph.overlap import DESIRABLE_WEIGHT, ESSENTIAL_WEIGHT, role_needs
+from graph.matching import keep_apart
+from graph.overlap import NO_ANCHOR, anchor_codes, needs_of_role, same_skill
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -44,7 +45,7 @@ class RequirementTable:
         texts: list[str] = []
         rows: list[tuple[int, int, float, float]] = []
         for r, role in enumerate(roles):
-            for need in role_needs(graph, f"role:{role}"):
+            for need in needs_of_role(graph, role):
                 if need.competency not in comp_index:
                     comp_index[need.competency] = len(texts)
                     texts.append(need.text)
@@ -72,32 +73,39 @@ class SimilaritySource:
         self.threshold = matcher.threshold
         self._vectors = matcher.vectors(texts) if matcher.kind == "embedding" else None
         self._matcher, self._texts = matcher, list(texts)
-        anchors = matcher.anchor_of(list(ids), list(texts)) if ids is not None else [None] * len(texts)
-        names = {a: k for k, a in enumerate(dict.fromkeys(a for a in anchors if a is not None))}
-        self.anchor = np.array([names[a] if a is not None else -1 for a in anchors], dtype=np.int64)
+        self.anchors = matcher.anchor_of(list(ids), list(texts)) if ids is not None else [None] * len(texts)
+        (self.anchor,) = anchor_codes(self.anchors)
         self._profiles: np.ndarray | None = None
 
     @classmethod
     def from_vectors(cls, vectors: np.ndarray, threshold: float) -> SimilaritySource:
         source = cls.__new__(cls)
         source.threshold, source._vectors, source._matcher, source._texts = threshold, vectors, None, []
-        source.anchor = np.full(len(vectors), -1, dtype=np.int64)
+        source.anchors, source.anchor = [None] * len(vectors), np.full(len(vectors), NO_ANCHOR, dtype=np.int64)
         source._profiles = None
         return source
 
     def matches(self, rows: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
-        """Whether competencies count as the same skill: at or above the threshold, or the same anchor."""
-        same = self.block(rows, cols) >= self.threshold
-        left = self.anchor[rows][:, None]
-        right = (self.anchor if cols is None else self.anchor[cols])[None, :]
-        return same | ((left == right) & (left >= 0))
+        """Whether competencies (by index) are the same skill (graph.overlap.same_skill)."""
+        right = np.arange(len(self.anchor)) if cols is None else cols
+        identical = rows[:, None] == right[None, :]  # the table's competencies are unique
+        return same_skill(self.block(rows, cols), self.threshold, self.anchor[rows], self.anchor[right], identical)
 
     def block(self, rows: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
-        if self._vectors is not None:
-            right = self._vectors if cols is None else self._vectors[cols]
-            return self._vectors[rows] @ right.T
-        right_texts = self._texts if cols is None else [self._texts[c] for c in cols]
-        return self._matcher.similarity([self._texts[r] for r in rows], right_texts)
+        """The matcher's similarity of competencies by index (with embeddings, from the vectors held here;
+        pairs the library declares distinct are capped as the matcher caps them)."""
+        if self._vectors is None:
+            return self._matcher.similarity(self._pick(rows), self._pick(cols))
+        sims = self._vectors[rows] @ (self._vectors if cols is None else self._vectors[cols]).T
+        distinct = getattr(self._matcher, "distinct", None)
+        return keep_apart(sims, self._pick(rows), self._pick(cols), distinct) if distinct else sims
+
+    def _pick(self, index: np.ndarray | None) -> list[str]:
+        return self._texts if index is None else [self._texts[i] for i in index]
+
+    def against(self, texts: Sequence[str]) -> np.ndarray:
+        """The similarity of other texts (a person's holdings) to every competency of the table."""
+        return self._matcher.similarity(list(texts), self._texts)
 
     def profiles(self, table: RequirementTable) -> np.ndarray | None:
         """Each role's skill profile: the weighted mean of its competency vectors, unit length
@@ -115,20 +123,17 @@ class SimilaritySource:
         return self._profiles
 
     def neighbours(self, count: int) -> sparse.csr_matrix:
-        """Pairs of competencies at or above the threshold (each competency matches itself)."""
+        """Pairs of competencies that are the same skill (each competency is itself)."""
         from scipy import sparse  # imported here: single-role queries never need it
 
-        parts_r, parts_c = [], []
+        parts_r, parts_c = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
         for start in range(0, count, BLOCK):
             rows = np.arange(start, min(count, start + BLOCK))
             r, c = np.nonzero(self.matches(rows))
             parts_r.append(r + start)
             parts_c.append(c)
-        r = np.concatenate(parts_r + [np.arange(count)])
-        c = np.concatenate(parts_c + [np.arange(count)])
-        matrix = sparse.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(count, count))
-        matrix.data[:] = 1.0  # duplicates from the diagonal are merged, not counted
-        return matrix
+        r, c = np.concatenate(parts_r), np.concatenate(parts_c)
+        return sparse.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(count, count))
 
 
 def _best_depth(table: RequirementTable, near: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -174,7 +179,6 @@ def coverage_of_one(table: RequirementTable, source: SimilaritySource, index: in
     own = np.nonzero(table.role_of == index)[0]
     own_comps = table.comp_of[own]
     sims = source.matches(own_comps)  # own requirements x all competencies
-    sims[np.arange(len(own)), own_comps] = True
     # role `index` as the holder: its best depth for each competency
     held = np.where(sims, table.depth[own][:, None], 0.0).max(axis=0)
     credit = np.minimum(1.0, held[table.comp_of] / table.depth) * table.weight
@@ -192,10 +196,6 @@ def coverage_of_one(table: RequirementTable, source: SimilaritySource, index: in
     return covers, covered_by
 
 
-def weights_for(essential: np.ndarray) -> np.ndarray:
-    return np.where(essential, ESSENTIAL_WEIGHT, DESIRABLE_WEIGHT).astype(np.float32)
-
-
 def coverage_from_holdings(
     table: RequirementTable,
     source: SimilaritySource,
@@ -210,16 +210,12 @@ def coverage_from_holdings(
     if not ids:
         return np.zeros(len(table.roles))
     index = {cid: k for k, cid in enumerate(table.competencies)}
-    if source._vectors is not None:
-        same = (matcher.vectors(texts) @ source._vectors.T) >= source.threshold
-    else:
-        same = matcher.similarity(list(texts), table.texts) >= source.threshold
-    table_anchors = np.array(matcher.anchor_of(table.competencies, table.texts), dtype=object)
-    for h, anchor in enumerate(matcher.anchor_of(list(ids), list(texts))):
-        if anchor is not None:
-            same[h] |= table_anchors == anchor
-        if ids[h] in index:
-            same[h, index[ids[h]]] = True
+    identical = np.zeros((len(ids), len(table.competencies)), dtype=bool)
+    for h, cid in enumerate(ids):
+        if cid in index:
+            identical[h, index[cid]] = True
+    held_anchors, table_anchors = anchor_codes(matcher.anchor_of(list(ids), list(texts)), source.anchors)
+    same = same_skill(source.against(texts), source.threshold, held_anchors, table_anchors, identical)
     held = np.where(same, np.asarray(depth, dtype=np.float32)[:, None], 0.0).max(axis=0)
     credit = np.minimum(1.0, held[table.comp_of] / table.depth) * table.weight
     return np.bincount(table.role_of, weights=credit, minlength=len(table.roles)) / table.totals

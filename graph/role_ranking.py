@@ -1,21 +1,21 @@
-"""Roles ranked by overlap, and the overlap matrix between groups of roles."""
+"""Ranking primitives for role overlap: one role against all, and blocks of the coverage matrix.
+The questions built on them (similar roles, the overlap matrix) are in pathways.overlap."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from graph.build import node_id
 from graph.matching import Matcher
-from graph.overlap import harmonic, role_overlap
+from graph.overlap import mutual
 from graph.overlap_matrix import RequirementTable, SimilaritySource, coverage_matrix, coverage_of_one
-from graph.queries import role_summary
 
 if TYPE_CHECKING:
     import networkx as nx
-
-EVIDENCE_PAIRS = 3
 
 
 def ranking_score(overlap: np.ndarray, profile: np.ndarray | None) -> np.ndarray:
@@ -27,67 +27,65 @@ def ranking_score(overlap: np.ndarray, profile: np.ndarray | None) -> np.ndarray
 
 
 def role_ids(graph: nx.MultiDiGraph, sector: str | None = None) -> list[str]:
+    """The qualified ids of the roles (of a sector), sorted."""
     return sorted(
         d["id"] for _, d in graph.nodes(data=True) if d["kind"] == "Role" and (sector is None or d["sector"] == sector)
     )
 
 
-def similar_roles(
-    graph: nx.MultiDiGraph, matcher: Matcher, role: str, sector: str | None = None, top: int = 10
-) -> list[dict]:
-    """Other roles ranked by symmetric overlap with `role`, each with both coverages and top evidence."""
-    roles = role_ids(graph)
+@dataclass(frozen=True)
+class Ranked:
+    """One role as ranked against another: the ranking score and what it is made of."""
+
+    role: str
+    score: float
+    overlap: float
+    profile: float | None
+    covers: float  # how much of this role the other meets
+    covered_by: float
+
+
+def rank_against(
+    graph: nx.MultiDiGraph, matcher: Matcher, roles: Sequence[str], role: str, sector: str | None, top: int
+) -> list[Ranked]:
+    """The `top` other roles of `roles` (of `sector`) by ranking_score against `role`, best first (ties
+    by id)."""
+    roles = list(roles)
     table = RequirementTable.from_graph(graph, roles)
     index = roles.index(role)
     source = SimilaritySource(matcher, table.texts, table.competencies)
     covers, covered_by = coverage_of_one(table, source, index)
-    overlap = np.array([harmonic(covers[j], covered_by[j]) for j in range(len(roles))])
+    overlap = mutual(covers, covered_by)
     profiles = source.profiles(table)
     profile = None if profiles is None else profiles @ profiles[index]
     combined = ranking_score(overlap, profile)
-    scores = [(float(combined[j]), j) for j in range(len(roles)) if j != index]
-    wanted = [(s, j) for s, j in scores if sector is None or graph.nodes[f"role:{roles[j]}"]["sector"] == sector]
-    ranked = sorted(wanted, key=lambda item: (-item[0], roles[item[1]]))[:top]
-    results = []
-    for score, j in ranked:
-        detail = role_overlap(graph, role, roles[j], matcher)
-        pairs = sorted(
-            detail["a_covers_b"]["matched"] + detail["a_covers_b"]["partial"],
-            key=lambda p: (p["need"]["competency"] == p["have"]["competency"], -p["similarity"]),
+    wanted = [
+        j
+        for j in range(len(roles))
+        if j != index and (sector is None or graph.nodes[node_id("Role", roles[j])]["sector"] == sector)
+    ]
+    ranked = sorted(wanted, key=lambda j: (-float(combined[j]), roles[j]))[:top]
+    return [
+        Ranked(
+            roles[j],
+            float(combined[j]),
+            float(overlap[j]),
+            None if profile is None else float(profile[j]),
+            float(covers[j]),
+            float(covered_by[j]),
         )
-        results.append(
-            {
-                **role_summary(graph, f"role:{roles[j]}"),
-                "score": round(score, 4),
-                "overlap": round(float(overlap[j]), 4),
-                "profile": None if profile is None else round(float(profile[j]), 4),
-                "covers": round(float(covers[j]), 4),
-                "covered_by": round(float(covered_by[j]), 4),
-                "evidence": [
-                    {"need": p["need"]["label"], "have": p["have"]["label"], "similarity": p["similarity"]}
-                    for p in pairs[:EVIDENCE_PAIRS]
-                ],
-            }
-        )
-    return results
+        for j in ranked
+    ]
 
 
-def overlap_matrix(graph: nx.MultiDiGraph, matcher: Matcher, rows: Sequence[str], columns: Sequence[str]) -> dict:
-    """Symmetric overlap scores for every (row role, column role), plus both directional coverages."""
+def coverage_blocks(
+    graph: nx.MultiDiGraph, matcher: Matcher, rows: Sequence[str], columns: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(how far each row role covers each column role, how far each column role covers each row role),
+    both rows x columns."""
     roles = list(dict.fromkeys([*rows, *columns]))
     table = RequirementTable.from_graph(graph, roles)
     cover = coverage_matrix(table, SimilaritySource(matcher, table.texts, table.competencies))
     r = np.array([roles.index(x) for x in rows])
     c = np.array([roles.index(x) for x in columns])
-    a_covers_b, b_covers_a = cover[np.ix_(r, c)], cover[np.ix_(c, r)].T
-    score = np.where(
-        a_covers_b + b_covers_a > 0, 2 * a_covers_b * b_covers_a / np.maximum(a_covers_b + b_covers_a, 1e-12), 0.0
-    )
-    return {
-        "rows": list(rows),
-        "columns": list(columns),
-        "matcher": matcher.description,
-        "score": np.round(score, 4).tolist(),
-        "row_covers_column": np.round(a_covers_b, 4).tolist(),
-        "column_covers_row": np.round(b_covers_a, 4).tolist(),
-    }
+    return cover[np.ix_(r, c)], cover[np.ix_(c, r)].T

@@ -1,4 +1,5 @@
-"""Write the bundled library's competency vectors into the package (maintainers: `make vectors`).
+"""Write the bundled library's competency vectors into the package (maintainers: `make vectors`, which
+runs scripts/build_vectors.py).
 
 Shipping them means the demo and every query on the bundled library find all their vectors without
 loading the model; tests/test_embeddings.py checks they still match a fresh encode.
@@ -7,7 +8,6 @@ loading the model; tests/test_embeddings.py checks they still match a fresh enco
 from __future__ import annotations
 
 import io
-import sys
 
 import numpy as np
 
@@ -27,18 +27,16 @@ def bundled_competency_texts() -> list[str]:
     return sorted(set(normalise(t) for t in texts))
 
 
-def main() -> None:
+def write_shipped_vectors() -> tuple[int, str, object]:
+    """Encode the bundled library's competency texts and write them where the package ships them:
+    (how many, the model's name, the file). Raises ValueError, writing nothing, on unusable vectors."""
     encoder = resolve_encoder()
     texts = bundled_competency_texts()
     vectors = encoder.encode(texts)
     if vectors.ndim != 2 or len(vectors) != len(texts) or not np.isfinite(vectors).all():
-        sys.exit(f"error: {encoder.name} gave unusable vectors {vectors.shape}; nothing written")
+        raise ValueError(f"{encoder.name} gave unusable vectors {vectors.shape}; nothing written")
     buffer = io.BytesIO()
     np.savez_compressed(buffer, keys=np.array([text_key(t) for t in texts]), vectors=vectors.astype(np.float32))
     path = shipped_path(encoder.name)
     atomic_write_bytes(path, buffer.getvalue())
-    print(f"wrote {len(texts)} vectors of {encoder.name} to {path}", file=sys.stderr)
-
-
-if __name__ == "__main__":
-    main()
+    return len(texts), encoder.name, path

@@ -1,6 +1,7 @@
 """Job descriptions drafted from role profiles, and blended roles made from several.
 
-A job description here is plain data (the JSON contract); cli/ renders it as Markdown, text or DOCX.
+A job description is a typed result (`JobDescription`); its JSON form is the `jd --format json` contract and
+what templates get, and cli/ renders it as Markdown, text or DOCX.
 Duties are the role's competency statements, which say what the postholder does in the present tense
 ("Measures and records ..."), grouped by framework area, deepest first. The person specification splits essential
 from desirable: qualifications, then knowledge and skills with the level each is needed at.
@@ -13,17 +14,170 @@ library keeps about its sources, and pay is shown as the library records it, wit
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from frameworks.levels import CAREER_FRAMEWORK_LEVELS, level_for_band
+from frameworks.levels import AFC_BANDS, CAREER_FRAMEWORK_LEVELS, level_for_band
 from graph.build import alternatives, node_id
-from graph.overlap import Need, role_needs, similarity_between
+from graph.overlap import Need, match_skills, role_needs
 from graph.queries import role_record
+from pathways.errors import QuestionError
+from pathways.results import digits, named
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from graph.matching import Matcher
+
+
+# -- the answer (its JSON form is the README's "jd --format json" contract, and what templates get) ------
+
+
+@dataclass
+class Duty:
+    duty: str
+    competency: str
+    level: int
+    essential: bool
+    merged_from: list[str]
+
+
+@dataclass
+class Responsibilities:
+    """The duties of one framework area, deepest first."""
+
+    area: str
+    duties: list[Duty]
+
+
+@dataclass
+class KnowledgeAndSkill:
+    label: str
+    level: int
+    level_means: str
+
+
+@dataclass
+class SpecGroup:
+    qualifications: list[str]
+    knowledge_and_skills: list[KnowledgeAndSkill]
+    experience: list[str]
+
+
+@dataclass
+class PersonSpecification:
+    essential: SpecGroup
+    desirable: SpecGroup
+
+
+@dataclass
+class Move:
+    """One place the postholder can go next (`known`: a progression link the library records; else the
+    routes engine's), with the qualifications it goes through."""
+
+    role: str
+    title: str
+    level: int
+    months: float | None = digits(1)
+    duration: str | None
+    via: list[str]
+    known: bool
+
+
+@dataclass
+class TrainingAndProgression:
+    qualifications: list[str]
+    progresses_to: list[Move]
+
+
+@dataclass
+class Pay:
+    """Recorded pay with a readable figure (`text`) and the date the figure is for (`as_of`, or None)."""
+
+    min: float
+    max: float
+    period: str
+    currency: str
+    basis: str | None
+    as_of: str | None
+    text: str
+
+
+@dataclass
+class PayOfRole:
+    role: str
+    title: str
+    min: float
+    max: float
+    period: str
+    currency: str
+    basis: str | None
+    as_of: str | None
+    text: str
+
+
+@dataclass
+class Merge:
+    """Two near-duplicate requirements collapsed into one (`kept`), with both statements."""
+
+    kept: str
+    merged: str
+    statements: list[str]
+
+
+@dataclass
+class Asked:
+    """The band and level the user asked for, and each way they disagree with the merged requirements."""
+
+    band: str | None
+    level: int | None
+    conflicts: list[str]
+
+
+@dataclass
+class Blend:
+    from_: list[str] = named("from")
+    from_titles: list[str]
+    pay_of_roles: list[PayOfRole]
+    merged: list[Merge]
+    shared: list[str]
+    asked: Asked
+    conflicts: list[str]
+    suggested_level: int
+    reason: str
+    requirements_before: int
+    requirements_after: int
+
+
+@dataclass
+class Source:
+    kind: str
+    id: str
+    name: str
+    sources: list[str]
+
+
+@dataclass
+class JobDescription:
+    """A job description: of a library role (`role` its id), or of a blended role (`role` None, `blend`
+    says how it was made)."""
+
+    role: str | None
+    title: str
+    band: str | None
+    level: int
+    level_means: str
+    sector: str
+    sector_name: str
+    settings: list[str]
+    purpose: str
+    responsibilities: list[Responsibilities]
+    person_specification: PersonSpecification
+    training_and_progression: TrainingAndProgression
+    pay: Pay | None
+    blend: Blend | None
+    sources: list[Source]
+
 
 # A blended role may sit one level above the roles it merges (a wider remit; NHS Education for Scotland
 # puts level 2 at band 2/3, level 3 at band 3/4), but not further: nothing in the merged requirements
@@ -86,11 +240,18 @@ def pay_record(pay: dict | None) -> dict | None:
     return {**pay, "basis": basis, "as_of": as_of, "text": f"{figure} {_PERIOD.get(period, 'a ' + period)}"}
 
 
+def _pay(pay: dict | None) -> Pay | None:
+    """pay_record as a typed field (pay_record itself stays a dict: the routes sheet reads it too)."""
+    record = pay_record(pay)
+    return Pay(**{k: record[k] for k in Pay.__dataclass_fields__}) if record else None
+
+
 def duration(months: float | None) -> str | None:
     """'about 18 months', 'about 1 month', or None when no time is recorded."""
     if not months:
         return None
-    return f"about {months:g} month{'' if months == 1 else 's'}"
+    shown = round(months, 1)  # the figure a reader sees; the result keeps the exact months
+    return f"about {shown:g} month{'' if shown == 1 else 's'}"
 
 
 def lower_title(title: str) -> str:
@@ -116,63 +277,49 @@ def _competency(graph: nx.MultiDiGraph, cid: str) -> dict:
     return graph.nodes[node_id("Competency", cid)]
 
 
-def _responsibilities(graph: nx.MultiDiGraph, requirements: list[dict]) -> list[dict]:
-    groups: dict[str, list[dict]] = {}
+def _responsibilities(graph: nx.MultiDiGraph, requirements: list[dict]) -> list[Responsibilities]:
+    groups: dict[str, list[Duty]] = {}
     for req in sorted(requirements, key=lambda r: (-r["level"], not r["essential"], r["competency"])):
         data = _competency(graph, req["competency"])
         groups.setdefault(data["area"], []).append(
-            {
-                "duty": duty(data["statement"]),
-                "competency": req["competency"],
-                "level": req["level"],
-                "essential": req["essential"],
-                "merged_from": req.get("merged_from", []),
-            }
+            Duty(duty(data["statement"]), req["competency"], req["level"], req["essential"], req.get("merged_from", []))
         )
-    return [{"area": area, "duties": duties} for area, duties in groups.items()]
+    return [Responsibilities(area, duties) for area, duties in groups.items()]
 
 
-def _person_spec(graph: nx.MultiDiGraph, requirements: list[dict], quals: dict, experience: list[str]) -> dict:
-    spec = {}
-    for group, essential in (("essential", True), ("desirable", False)):
-        spec[group] = {
-            "qualifications": [qualification_title(q) for q in quals["required" if essential else "desirable"]],
-            "knowledge_and_skills": [
-                {
-                    "label": _competency(graph, r["competency"])["label"],
-                    "level": r["level"],
-                    "level_means": CAREER_FRAMEWORK_LEVELS.get(r["level"], ""),
-                }
+def _person_spec(
+    graph: nx.MultiDiGraph, requirements: list[dict], quals: dict, experience: list[str]
+) -> PersonSpecification:
+    def group(essential: bool) -> SpecGroup:
+        return SpecGroup(
+            [qualification_title(q) for q in quals["required" if essential else "desirable"]],
+            [
+                KnowledgeAndSkill(
+                    _competency(graph, r["competency"])["label"],
+                    r["level"],
+                    CAREER_FRAMEWORK_LEVELS.get(r["level"], ""),
+                )
                 for r in sorted(requirements, key=lambda r: (-r["level"], r["competency"]))
                 if r["essential"] == essential
             ],
-            "experience": experience if essential else [],
-        }
-    return spec
+            experience if essential else [],
+        )
+
+    return PersonSpecification(group(True), group(False))
 
 
-def _sources(graph: nx.MultiDiGraph, requirements: list[dict], extra: list[dict]) -> list[dict]:
+def _sources(graph: nx.MultiDiGraph, requirements: list[dict], extra: list[Source]) -> list[Source]:
     frameworks = sorted({_competency(graph, r["competency"])["framework"] for r in requirements})
     used = []
     for fid in frameworks:
         data = graph.nodes[node_id("Framework", fid)]
-        used.append(
-            {"kind": "framework", "id": fid, "name": data["name"], "sources": [s["title"] for s in data["source"]]}
-        )
+        used.append(Source("framework", fid, data["name"], [s["title"] for s in data["source"]]))
     return used + extra
 
 
-def _move(graph: nx.MultiDiGraph, role: str, title: str, months: float | None, via: list[str], known: bool) -> dict:
+def _move(graph: nx.MultiDiGraph, role: str, title: str, months: float | None, via: list[str], known: bool) -> Move:
     """One place the postholder can go next, in the one shape every renderer reads."""
-    return {
-        "role": role,
-        "title": title,
-        "level": graph.nodes[node_id("Role", role)]["level"],
-        "months": months,
-        "duration": duration(months),
-        "via": via,
-        "known": known,
-    }
+    return Move(role, title, graph.nodes[node_id("Role", role)]["level"], months, duration(months), via, known)
 
 
 def qualification_title(item: dict) -> str:
@@ -185,7 +332,7 @@ def _via_title(graph: nx.MultiDiGraph, item: str | dict) -> str:
     return " or ".join(graph.nodes[node_id("Qualification", q)]["title"] for q in alternatives(item))
 
 
-def known_progressions(graph: nx.MultiDiGraph, record: dict) -> list[dict]:
+def known_progressions(graph: nx.MultiDiGraph, record: dict) -> list[Move]:
     """The role's progression links from the library, with the qualifications each goes through."""
     return [
         _move(
@@ -200,7 +347,7 @@ def known_progressions(graph: nx.MultiDiGraph, record: dict) -> list[dict]:
     ]
 
 
-def progression(graph: nx.MultiDiGraph, matcher: Matcher, role: str, further: int = 3) -> list[dict]:
+def progression(graph: nx.MultiDiGraph, matcher: Matcher, role: str, further: int = 3) -> list[Move]:
     """Where the postholder can go next: the role's known progressions (sourced), then the routes
     engine's best further destinations, up to two levels up."""
     from pathways.routes import RoutePlanner, start_from_role
@@ -208,14 +355,14 @@ def progression(graph: nx.MultiDiGraph, matcher: Matcher, role: str, further: in
     known = known_progressions(graph, role_record(graph, node_id("Role", role)))
     start = start_from_role(graph, role)
     found = RoutePlanner(graph, matcher).routes(start, cap=min(9, start.level + 2), max_steps=2, top=8)
-    listed = {p["role"] for p in known}
+    listed = {p.role for p in known}
     extra = [
         _move(
             graph,
             r.roles[-1],
-            r.steps[-1]["to_title"],
-            round(r.months, 1),
-            [t["title"] for s in r.steps for t in s["training"] if t["kind"] != "short_course"],
+            _field(r.steps[-1], "to_title"),
+            r.months,
+            [_field(t, "title") for s in r.steps for t in _field(s, "training") if _field(t, "kind") != "short_course"],
             False,
         )
         for r in found
@@ -224,44 +371,73 @@ def progression(graph: nx.MultiDiGraph, matcher: Matcher, role: str, further: in
     return ordered_moves(known + extra[:further], start.level)
 
 
-def ordered_moves(moves: list[dict], level: int) -> list[dict]:
+def _field(item, name: str):
+    """A route step's (or training row's) field, whether the routes engine gives it as a dict or a record."""
+    return item[name] if isinstance(item, dict) else getattr(item, name)
+
+
+def ordered_moves(moves: list[Move], level: int) -> list[Move]:
     """Moves up first (nearest level, then quickest, unknown times last), then moves across. A move to a
     lower level is not progression for someone in this job, so it is left out."""
     return sorted(
-        (m for m in moves if m["level"] >= level),
-        key=lambda m: (m["level"] <= level, m["level"], m["months"] is None, m["months"] or 0, m["title"]),
+        (m for m in moves if m.level >= level),
+        key=lambda m: (m.level <= level, m.level, m.months is None, m.months or 0, m.title),
     )
 
 
-def job_description(graph: nx.MultiDiGraph, role: str, progression: list[dict] | None = None) -> dict:
+def job_description(graph: nx.MultiDiGraph, role: str, progression: list[Move] | None = None) -> JobDescription:
     """The job description of a role: purpose, duties, person specification, pay, training and progression
     (`progression`: from `progression()`; without it, the role's known progression links)."""
     record = role_record(graph, node_id("Role", role))
     experience = [_experience(m["title"]) for m in record["progresses_from"]][:2]
     if record["level"] >= 3 and not experience:
         experience = ["Experience of health or social care work at the level below"]
-    return {
-        "role": record["id"],
-        "title": record["title"],
-        "band": record["band"],
-        "level": record["level"],
-        "level_means": CAREER_FRAMEWORK_LEVELS.get(record["level"], ""),
-        "sector": record["sector"],
-        "sector_name": _sector_name([record["sector"]]),
-        "settings": record["settings"],
-        "purpose": job_purpose(record["summary"], record["title"], record["level"], record["settings"]),
-        "responsibilities": _responsibilities(graph, record["requirements"]),
-        "person_specification": _person_spec(graph, record["requirements"], record["qualifications"], experience),
-        "training_and_progression": {
-            "qualifications": [qualification_title(q) for q in record["qualifications"]["desirable"]],
-            "progresses_to": progression
-            if progression is not None
-            else ordered_moves(known_progressions(graph, record), record["level"]),
-        },
-        "pay": pay_record(record["pay"]),
-        "blend": None,
-        "sources": _sources(graph, record["requirements"], [_role_source(record)]),
-    }
+    moves = (
+        progression if progression is not None else ordered_moves(known_progressions(graph, record), record["level"])
+    )
+    return JobDescription(
+        role=record["id"],
+        title=record["title"],
+        band=record["band"],
+        level=record["level"],
+        level_means=CAREER_FRAMEWORK_LEVELS.get(record["level"], ""),
+        sector=record["sector"],
+        sector_name=_sector_name([record["sector"]]),
+        settings=record["settings"],
+        purpose=job_purpose(record["summary"], record["title"], record["level"], record["settings"]),
+        responsibilities=_responsibilities(graph, record["requirements"]),
+        person_specification=_person_spec(graph, record["requirements"], record["qualifications"], experience),
+        training_and_progression=TrainingAndProgression(
+            [qualification_title(q) for q in record["qualifications"]["desirable"]], moves
+        ),
+        pay=_pay(record["pay"]),
+        blend=None,
+        sources=_sources(graph, record["requirements"], [_role_source(record)]),
+    )
+
+
+def draft(
+    graph: nx.MultiDiGraph,
+    matcher: Matcher,
+    roles: list[str],
+    title: str | None = None,
+    band: str | None = None,
+    level: int | None = None,
+) -> JobDescription:
+    """The job description users ask for: of one role (with where it leads, from the routes engine), or of
+    a new role blended from several (titled `title`, at the `band` or `level` asked for). A blend without a
+    title, a band or level for a single role, or an unknown band is a QuestionError."""
+    if not roles:
+        raise QuestionError("name a role for the job description")
+    if band is not None and band.lower() not in AFC_BANDS:
+        raise QuestionError(f"unknown Agenda for Change band '{band}'; expected one of {', '.join(AFC_BANDS)}")
+    if len(roles) > 1:
+        if not title:
+            raise QuestionError("a blended role needs a title")
+        return blend(graph, matcher, roles, title, band.lower() if band else None, level)
+    if band or level:
+        raise QuestionError("a band or level is for a blended role")
+    return job_description(graph, roles[0], progression(graph, matcher, roles[0]))
 
 
 def blend(
@@ -271,7 +447,7 @@ def blend(
     title: str,
     band: str | None = None,
     level: int | None = None,
-) -> dict:
+) -> JobDescription:
     """One role made of several: requirements merged, near-duplicates collapsed (keeping the higher
     level, and saying which statements were merged), conflicts flagged, and a band/level suggested.
     A band or level the user asked for is kept as asked; if it sits below what the merged requirements
@@ -344,49 +520,53 @@ def blend(
         f"one person meets people's {_and([s.replace('_', ' ') for s in sectors])} needs together."
     )
     blended = set(roles)
-    moves = {}
+    moves: dict[str, Move] = {}
     for record in records:
         for move in known_progressions(graph, record):
-            if move["role"] not in blended and move["role"] not in moves:
-                moves[move["role"]] = move
-    return {
-        "role": None,
-        "title": title,
-        "band": chosen_band,
-        "level": chosen_level,
-        "level_means": CAREER_FRAMEWORK_LEVELS.get(chosen_level, ""),
-        "sector": "+".join(sectors),
-        "sector_name": _sector_name(sectors),
-        "settings": sorted({s for r in records for s in r["settings"]}),
-        "purpose": purpose,
-        "responsibilities": _responsibilities(graph, requirements),
-        "person_specification": _person_spec(graph, requirements, quals, [_experience(r["title"]) for r in records]),
-        "training_and_progression": {
-            "qualifications": [qualification_title(q) for q in quals["desirable"]],
-            "progresses_to": ordered_moves(list(moves.values()), chosen_level),
-        },
-        "pay": None,
-        "blend": {
-            "from": [r["id"] for r in records],
-            "from_titles": [r["title"] for r in records],
-            "pay_of_roles": [
-                {"role": r["id"], "title": r["title"], **pay_record(r["pay"])} for r in records if r["pay"]
-            ],
-            "merged": merges,
-            "shared": sorted(
-                _competency(graph, r["competency"])["label"]
-                for r in requirements
-                if len(r["from"]) > 1 and r.get("merged_from") == [r["competency"]]
-            ),
-            "asked": {"band": band, "level": level, "conflicts": asked},
-            "conflicts": asked + conflicts,
-            "suggested_level": suggested,
-            "reason": reason,
-            "requirements_before": sum(len(r["requirements"]) for r in records),
-            "requirements_after": len(requirements),
-        },
-        "sources": _sources(graph, requirements, [_role_source(r) for r in records]),
-    }
+            if move.role not in blended and move.role not in moves:
+                moves[move.role] = move
+    how = Blend(
+        from_=[r["id"] for r in records],
+        from_titles=[r["title"] for r in records],
+        pay_of_roles=[_pay_of(r) for r in records if r["pay"]],
+        merged=[Merge(**m) for m in merges],
+        shared=sorted(
+            _competency(graph, r["competency"])["label"]
+            for r in requirements
+            if len(r["from"]) > 1 and r.get("merged_from") == [r["competency"]]
+        ),
+        asked=Asked(band, level, asked),
+        conflicts=asked + conflicts,
+        suggested_level=suggested,
+        reason=reason,
+        requirements_before=sum(len(r["requirements"]) for r in records),
+        requirements_after=len(requirements),
+    )
+    return JobDescription(
+        role=None,
+        title=title,
+        band=chosen_band,
+        level=chosen_level,
+        level_means=CAREER_FRAMEWORK_LEVELS.get(chosen_level, ""),
+        sector="+".join(sectors),
+        sector_name=_sector_name(sectors),
+        settings=sorted({s for r in records for s in r["settings"]}),
+        purpose=purpose,
+        responsibilities=_responsibilities(graph, requirements),
+        person_specification=_person_spec(graph, requirements, quals, [_experience(r["title"]) for r in records]),
+        training_and_progression=TrainingAndProgression(
+            [qualification_title(q) for q in quals["desirable"]], ordered_moves(list(moves.values()), chosen_level)
+        ),
+        pay=None,
+        blend=how,
+        sources=_sources(graph, requirements, [_role_source(r) for r in records]),
+    )
+
+
+def _pay_of(record: dict) -> PayOfRole:
+    """A blended role's source role's pay, named by the role."""
+    pay = pay_record(record["pay"]) or {}
+    return PayOfRole(record["id"], record["title"], **{k: pay[k] for k in Pay.__dataclass_fields__})
 
 
 def _asked_conflicts(requirements: list[dict], suggested: int, band: str | None, level: int | None) -> list[str]:
@@ -415,13 +595,8 @@ def _asked_conflicts(requirements: list[dict], suggested: int, band: str | None,
     return out
 
 
-def _role_source(record: dict) -> dict:
-    return {
-        "kind": "role",
-        "id": record["id"],
-        "name": f"Role profile: {record['title']}",
-        "sources": [s["title"] for s in record["source"]],
-    }
+def _role_source(record: dict) -> Source:
+    return Source("role", record["id"], f"Role profile: {record['title']}", [s["title"] for s in record["source"]])
 
 
 def _near_duplicate(kept: list[tuple[Need, dict]], need: Need, matcher: Matcher):
@@ -429,11 +604,8 @@ def _near_duplicate(kept: list[tuple[Need, dict]], need: Need, matcher: Matcher)
     test: the same competency, similarity at the threshold, or a shared anchor)."""
     if not kept:
         return None
-    sim, via = similarity_between([k for k, _ in kept], [need], matcher)
-    for i in sorted(range(len(kept)), key=lambda i: -sim[i, 0]):
-        if sim[i, 0] >= matcher.threshold or (i, 0) in via:
-            return kept[i]
-    return None
+    best = match_skills([k for k, _ in kept], [need], matcher).best(0, by_level=False)
+    return None if best is None else kept[best]
 
 
 def _suggest_level(records: list[dict], requirements: list[dict]) -> tuple[int, str]:

@@ -30,21 +30,26 @@ How a route is built (the README repeats it):
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from frameworks.vocabulary import ENTRY_LEVEL_MAX
 from graph.build import alternatives, node_id
-from graph.matching import competency_text
-from graph.overlap import Need, directional, role_needs, similarity_between
+from graph.overlap import Need, coverage_of, role_needs
 from graph.overlap_matrix import RequirementTable, SimilaritySource, coverage_from_holdings, coverage_of_one
 from graph.queries import role_summary
+from pathways.errors import QuestionError
+from pathways.library import QualificationRef, RoleSummary, SourceRef
+from pathways.results import digits, named
 
 if TYPE_CHECKING:
     import networkx as nx
 
+    from frameworks.models import PassportFile
     from graph.matching import Matcher
 
 GRADUATE_ROUTES = ("degree", "degree_apprenticeship")
@@ -54,6 +59,7 @@ INFERRED_PER_STATE = 15  # candidate inferred moves considered from each role, b
 BEAM = 40  # partial routes kept at each depth
 TARGET_BEAM = 20  # with a destination: fewer, since they must all lead there
 MAX_SHARING_FIRST_MOVE = 2  # diversity: routes to different places that all begin with the same move
+DEFAULT_CAP = 4  # with no cap asked for, routes go up to level 4 (Bands 1-4) first
 
 
 @dataclass
@@ -89,6 +95,165 @@ class Route:
         return sum(len(step["gap"]) for step in self.steps)
 
 
+# -- the answer: typed results (their JSON form is `pathways routes --format json`, see the README) ----------
+Tier = Literal["ladder", "recognised", "inferred"]
+
+
+@dataclass
+class Resolution:
+    """A passport's own words and the library competency they were taken to mean (None: nothing close)."""
+
+    text: str
+    resolves_to: str | None
+    label: str | None
+
+
+@dataclass
+class RouteOrigin:
+    """Where the routes start: `key` is the role id, "passport" or "education"; `role` the role held, if any."""
+
+    key: str
+    title: str
+    role: str | None
+    level: int
+    sector: str | None
+    resolutions: list[Resolution]
+
+
+@dataclass
+class RouteLimits:
+    """The limits the search kept to (the cap as applied, after the defaults)."""
+
+    max_level: int
+    sector: str
+    max_steps: int
+    allow_step_down: bool
+
+
+@dataclass
+class CarriedOver:
+    """A requirement of the new role met by one already held (`via`: the anchor the match went through)."""
+
+    need: str
+    have: str
+    similarity: float = digits(3)
+    via: str | None
+
+
+@dataclass
+class GapItem:
+    """A requirement of the new role not held, or held below the level needed (0: not held)."""
+
+    competency: str
+    label: str
+    level_needed: int
+    level_held: int
+    essential: bool
+
+
+@dataclass
+class TrainingRow:
+    """A qualification a step lists: the move's own (`required`), or a short course closing essential gaps."""
+
+    id: str
+    title: str
+    kind: str
+    code: str | None
+    months: float
+    apprenticeship: bool
+    closes: list[str]
+    required: bool
+    alternatives: list[QualificationRef]
+
+
+@dataclass
+class Rung:
+    """A role of the usual ladder that a shortcut passes over."""
+
+    id: str
+    title: str
+
+
+@dataclass
+class RouteStep:
+    """One move of a route: what carries over, the gap, the training that closes it and the time it takes."""
+
+    from_: str = named("from")
+    to: str
+    to_title: str
+    kind: Literal["known", "inferred", "entry"]
+    source: list[SourceRef]
+    note: str
+    level_change: list[int]
+    band_change: list[str | None]
+    sector_change: list[str] | None
+    coverage: float = digits(4)
+    carries_over: list[CarriedOver]
+    gap: list[GapItem]
+    training: list[TrainingRow]
+    entry_requirements: list[QualificationRef]
+    on_the_job: list[str]
+    months: float = digits(1)
+    months_basis: str
+    experience_months: float
+    skips: list[Rung]
+    tier: Tier
+
+
+@dataclass
+class RouteRecord:
+    """A whole route, ranked as recognised as its least recognised step (`tier`)."""
+
+    destination: RoleSummary
+    roles: list[str]
+    total_months: float = digits(1)
+    total_gap: int
+    level_change: list[int]
+    cross_sector: bool
+    tier: Tier
+    steps: list[RouteStep]
+
+
+@dataclass
+class RoutesAnswer:
+    """`pathways routes`: the start, the limits, the matcher, the ranking rule in words, and the routes."""
+
+    from_: RouteOrigin = named("from")
+    to: str | None
+    constraints: RouteLimits
+    matcher: dict[str, str | float | int | None]
+    ranking: str
+    routes: list[RouteRecord]
+
+
+@dataclass
+class Programme:
+    """A programme a school leaver can apply to for a role, with what it needs first (one of each list)."""
+
+    id: str | None
+    title: str
+    kind: str
+    months: float
+    apprenticeship: bool
+    needs_first: list[list[QualificationRef]]
+
+
+@dataclass
+class DirectEntry(Programme):
+    """The way into an entry role with no qualification first: recruited, with these checks, trained in post."""
+
+    checks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WaysInto:
+    """`pathways routes --into ROLE`: every recognised way in, from education and from other roles."""
+
+    into: RoleSummary
+    from_education: list[DirectEntry | Programme]
+    routes: list[RouteRecord]
+
+
 def start_from_role(graph: nx.MultiDiGraph, role: str) -> Start:
     data = graph.nodes[node_id("Role", role)]
     return Start(
@@ -120,9 +285,7 @@ def _developed(graph: nx.MultiDiGraph, quals) -> dict[str, Need]:
         for _, target, key, edge in graph.out_edges(node, keys=True, data=True):
             if key == "DEVELOPS":
                 data = graph.nodes[target]
-                need = Need(
-                    data["id"], data["label"], competency_text(data), edge["level"], data.get("scale_max", 9), True
-                )
+                need = Need.of_competency(data, edge["level"])
                 if need.competency not in needs or needs[need.competency].level < need.level:
                     needs[need.competency] = need
     return needs
@@ -140,9 +303,9 @@ def start_from_passport(graph: nx.MultiDiGraph, matcher: Matcher, passport, role
     for i, held in enumerate(passport.competencies):
         if held.competency:
             data = graph.nodes[node_id("Competency", held.competency)]
-            need = Need(data["id"], data["label"], competency_text(data), held.level, data.get("scale_max", 9), True)
+            need = Need.of_competency(data, held.level)
         else:
-            need = Need(f"passport:{i + 1}", held.text, held.text, held.level, 9, True)
+            need = Need.of_text(f"passport:{i + 1}", held.text, held.level)
             (anchor,) = matcher.anchor_of([need.competency], [need.text])
             resolutions.append(
                 {
@@ -272,6 +435,7 @@ class RoutePlanner:
         self._steps: dict[tuple[str, str], dict] = {}
         self._anchor_memo: dict[str, str | None] = {}
         self._skips: dict[tuple[str, str], list[str]] = {}
+        self._needs: dict[str, list[Need]] = {}
         self.short_courses = {q for q, d in self.quals.items() if d["qualification_kind"] == "short_course"}
 
     # -- coverage and candidate moves ---------------------------------------------------------
@@ -344,6 +508,12 @@ class RoutePlanner:
                 found.append(role)
         return found
 
+    def needs_of(self, role: str) -> list[Need]:
+        """A role's requirements, read from the graph once per search."""
+        if role not in self._needs:
+            self._needs[role] = role_needs(self.graph, node_id("Role", role))
+        return self._needs[role]
+
     def skipped_rungs(self, role: str, target: str) -> list[str]:
         """The rungs a known move from `role` straight to `target` passes over: the roles of the shortest
         chain of two or more known links between them whose rungs are in the destination's career family
@@ -406,12 +576,11 @@ class RoutePlanner:
     def extend(self, route: Route, target: str, step: dict) -> Route:
         """The route with one more step: the new role's requirements and the training are now held."""
         held = dict(route.held)
-        gained = [*role_needs(self.graph, node_id("Role", target))]
+        gained = [*self.needs_of(target)]
         for qual in step["training"]:
             for cid, depth in self.quals[qual["id"]]["develops"].items():
                 data = self.graph.nodes[node_id("Competency", cid)]
-                scale = data.get("scale_max", 9)
-                gained.append(Need(cid, data["label"], competency_text(data), round(depth * scale), scale, True))
+                gained.append(Need.of_competency(data, round(depth * data.get("scale_max", 9))))
         for need in gained:
             if need.competency not in held or held[need.competency].depth < need.depth:
                 held[need.competency] = need
@@ -425,18 +594,18 @@ class RoutePlanner:
     def _build_step(
         self, current: str, target: str, have: list[Need], held_quals: set[str], link: dict | None, start: Start
     ) -> dict:
-        need = role_needs(self.graph, node_id("Role", target))
-        sim, via = similarity_between(have, need, self.matcher)
-        cover = directional(have, need, sim, self.matcher.threshold, via)
+        need = self.needs_of(target)
+        cover = coverage_of(have, need, self.matcher)
         gap = [
             {
-                "competency": item["need"]["competency"],
-                "label": item["need"]["label"],
-                "level_needed": item["need"]["level"],
-                "level_held": item.get("have", {}).get("level", 0),
-                "essential": item["need"]["essential"],
+                "competency": item.need.competency,
+                "label": item.need.label,
+                "level_needed": item.need.level,
+                "level_held": item.have.level if partly else 0,  # a missing one's closest holding is not held
+                "essential": item.need.essential,
             }
-            for item in cover["partial"] + cover["missing"]
+            for items, partly in ((cover.partial, True), (cover.missing, False))
+            for item in items
         ]
         gap_needs = {n.competency: n for n in need}
         # the move's own route first, so a role's alternatives are met by the qualification the move gives
@@ -481,16 +650,16 @@ class RoutePlanner:
             "sector_change": None
             if from_sector in (None, source_data["sector"])
             else [from_sector, source_data["sector"]],
-            "coverage": cover["coverage"],
+            "coverage": cover.coverage,
             "carries_over": [
-                {"need": m["need"]["label"], "have": m["have"]["label"], "similarity": m["similarity"], "via": m["via"]}
-                for m in cover["matched"]
+                {"need": m.need.label, "have": m.have.label, "similarity": m.similarity, "via": m.via}
+                for m in cover.matched
             ],
             "gap": gap,
             "training": training,
             "entry_requirements": [{"id": t["id"], "title": t["title"]} for t in entry],
             "on_the_job": [g["competency"] for g in on_the_job],
-            "months": round(months, 1),
+            "months": months,
             "months_basis": _months_basis(training, link),
             "experience_months": float((link or {}).get("experience_months", 0.0)),
             "skips": [{"id": r, "title": self.graph.nodes[node_id("Role", r)]["title"]} for r in skips],
@@ -597,12 +766,18 @@ class RoutePlanner:
                     current, level, start, cap, set(route.roles) | {start.role or ""}, allow_step_down
                 ):
                     grown.append(self.extend(route, nxt, self.step(route, nxt, start, link)))
-            grown.sort(key=lambda r: (route_tier(self.graph, r, start), route_time(r), r.gap, r.roles))
+            grown.sort(key=lambda r: self._partial_key(r, start, target))
             finished += grown
             partial = grown[:BEAM] if target is None else [r for r in grown if r.roles[-1] != target][:TARGET_BEAM]
             if not partial:
                 break
         return self._rank(finished, start, target, sector, top)
+
+    def _partial_key(self, route: Route, start: Start, target: str | None) -> tuple:
+        """Which partial routes the search keeps growing: the most recognised and quickest; with a
+        target, routes with no sideways step first too, as the final ranking will want them."""
+        sideways = 0 if target is None else sum(1 for step in route.steps if not step_rises(self.graph, step))
+        return (route_tier(self.graph, route, start), sideways, route_time(route), route.gap, route.roles)
 
     def _rank(self, found: list[Route], start: Start, target: str | None, sector: str | None, top: int) -> list[Route]:
         def key(route: Route) -> tuple:
@@ -658,8 +833,9 @@ def _months_basis(training: list[dict], link: dict | None) -> str:
 RANKING_RULE = (
     "Ladder routes (known links up the same career family) first, then recognised routes (other known links,"
     " across families or sectors), then inferred moves; within each, routes up first, then fewer steps, less"
-    " time (training plus experience asked for first), smaller gap. With --to, routes that climb every rung"
-    " of the ladder come before shortcuts that skip one (the step names the rung it skips)."
+    " time (training plus experience asked for first), smaller gap. With a destination, routes with no sideways"
+    " step, then routes that climb every rung of its ladder, come before shortcuts that skip one (the step names"
+    " the rung it skips)."
 )
 TIERS = ("ladder", "recognised", "inferred")
 
@@ -691,78 +867,206 @@ def route_time(route: Route) -> float:
     return route.months + sum(step.get("experience_months", 0.0) for step in route.steps)
 
 
-def route_record(graph: nx.MultiDiGraph, route: Route, start: Start) -> dict:
-    """The JSON form of a route (see the README)."""
+def route_record(graph: nx.MultiDiGraph, route: Route, start: Start) -> RouteRecord:
+    """A found route as the answer gives it (see the README)."""
     end = route.roles[-1]
-    end_data = graph.nodes[node_id("Role", end)]
-    return {
-        "destination": role_summary(graph, node_id("Role", end)),
-        "roles": route.roles,
-        "total_months": round(route.months, 1),
-        "total_gap": route.gap,
-        "level_change": [start.level, end_data["level"]],
-        "cross_sector": any(step["sector_change"] for step in route.steps),
-        "tier": TIERS[route_tier(graph, route, start)],
-        "steps": [{**step, "tier": TIERS[step_tier(graph, step, start)]} for step in route.steps],
-    }
+    return RouteRecord(
+        destination=RoleSummary(**role_summary(graph, node_id("Role", end))),
+        roles=route.roles,
+        total_months=route.months,
+        total_gap=route.gap,
+        level_change=[start.level, graph.nodes[node_id("Role", end)]["level"]],
+        cross_sector=any(step["sector_change"] for step in route.steps),
+        tier=TIERS[route_tier(graph, route, start)],
+        steps=[route_step(step, TIERS[step_tier(graph, step, start)]) for step in route.steps],
+    )
+
+
+def route_step(step: dict, tier: Tier) -> RouteStep:
+    """A step of the search (a dict, computed once per holding and shared by routes) as a typed result."""
+    refs = QualificationRef
+    training = [TrainingRow(**{**t, "alternatives": [refs(**a) for a in t["alternatives"]]}) for t in step["training"]]
+    return RouteStep(
+        **{key: step[key] for key in ("to", "to_title", "kind", "source", "note", "level_change", "band_change")},
+        from_=step["from"],
+        sector_change=step["sector_change"],
+        coverage=step["coverage"],
+        carries_over=[CarriedOver(**c) for c in step["carries_over"]],
+        gap=[GapItem(**g) for g in step["gap"]],
+        training=training,
+        entry_requirements=[refs(**e) for e in step["entry_requirements"]],
+        on_the_job=step["on_the_job"],
+        months=step["months"],
+        months_basis=step["months_basis"],
+        experience_months=step["experience_months"],
+        skips=[Rung(**r) for r in step["skips"]],
+        tier=tier,
+    )
+
+
+# -- the question: a request, checked against the limits, to an answer -------------------------------------
+def find_routes(
+    graph: nx.MultiDiGraph,
+    matcher: Matcher,
+    *,
+    role: str | None = None,
+    passport: PassportFile | None = None,
+    education: Sequence[str] = (),
+    to: str | None = None,
+    max_band: str | None = None,
+    max_level: int | None = None,
+    sector: str = "any",
+    max_steps: int | None = None,
+    top: int = 5,
+    allow_step_down: bool = False,
+) -> RoutesAnswer:
+    """Routes from one start (a role id, a passport with resolved ids, or education qualification ids),
+    ending at `to` if given, within the level cap (see level_cap) and `max_steps` (default 3, or 5 with
+    a destination, so a whole ladder fits); destinations in `sector` unless "any"."""
+    start = starting_point(graph, matcher, role, passport, education)
+    cap = level_cap(graph, start, to, max_band, max_level, sector, allow_step_down)
+    steps = max_steps or (5 if to is not None else 3)
+    ending_in = None if sector == "any" else sector
+    found = RoutePlanner(graph, matcher).routes(start, to, cap, ending_in, steps, top, allow_step_down)
+    return RoutesAnswer(
+        from_=RouteOrigin(
+            start.key, start.title, start.role, start.level, start.sector, [Resolution(**r) for r in start.resolutions]
+        ),
+        to=to,
+        constraints=RouteLimits(cap, sector, steps, allow_step_down),
+        matcher=matcher.description,
+        ranking=RANKING_RULE,
+        routes=[route_record(graph, r, start) for r in found],
+    )
+
+
+def starting_point(
+    graph: nx.MultiDiGraph, matcher: Matcher, role: str | None, passport: PassportFile | None, education: Sequence[str]
+) -> Start:
+    """The one start asked for: a role, a passport (from the role it names, if any) or education."""
+    if sum(bool(x) for x in (role, passport, education)) != 1:
+        raise QuestionError("give one start: a role, a skills passport or education")
+    if passport is not None:
+        return start_from_passport(graph, matcher, passport, passport.role)
+    if education:
+        return start_from_education(graph, [_education(graph, qid) for qid in education])
+    return start_from_role(graph, role)
+
+
+def _education(graph: nx.MultiDiGraph, qid: str) -> str:
+    """A school or college entry point (GCSE, A levels, T Level, Access to HE), or a refusal naming them."""
+    data = graph.nodes[node_id("Qualification", qid)]
+    if data["qualification_kind"] != "education":
+        from graph.queries import list_qualifications
+
+        known = ", ".join(q["title"].split(" (")[0] for q in list_qualifications(graph, kind="education"))
+        raise QuestionError(f"'{data['title']}' is not school or college education; known: {known}")
+    return qid
+
+
+def level_cap(
+    graph: nx.MultiDiGraph,
+    start: Start,
+    to: str | None,
+    max_band: str | None,
+    max_level: int | None,
+    sector: str,
+    allow_step_down: bool,
+) -> int:
+    """The highest level a route may use. Asked for (`max_level`, or the level of `max_band`): that, and a
+    start above it or a destination above it is refused. Not asked for: DEFAULT_CAP, or one above a start
+    already there, or the destination's level. A destination outside `sector`, or the start itself, is
+    refused too."""
+    from frameworks.levels import level_for_band
+
+    if max_band and max_level:
+        raise QuestionError("give --max-band or --max-level, not both")
+    if sector != "any" and sector not in graph.graph["sectors"]:
+        raise QuestionError(f"unknown sector '{sector}'; known: {', '.join(sorted(graph.graph['sectors']))}, any")
+    explicit = max_level or (level_for_band(max_band) if max_band else None)
+    cap_name = f"--max-level {max_level}" if max_level else f"--max-band {max_band} (level {explicit})"
+    if explicit and start.level > explicit and not allow_step_down:
+        raise QuestionError(
+            f"the start ({start.title}) is at level {start.level}, above {cap_name}: every move would be a step"
+            " down (allow them with --allow-step-down)"
+        )
+    cap = explicit or max(DEFAULT_CAP, start.level + 1)
+    if to is None:
+        return cap
+    to_data = graph.nodes[node_id("Role", to)]
+    if explicit and to_data["level"] > explicit:
+        raise QuestionError(f"--to {to} ({to_data['title']}) is at level {to_data['level']}, above the cap {cap_name}")
+    if sector != "any" and to_data["sector"] != sector:
+        raise QuestionError(f"--to {to} ({to_data['title']}) is in {to_data['sector']}, not --sector {sector}")
+    if to == start.role:
+        raise QuestionError(f"--to {to} is where the route starts")
+    return cap if explicit else max(cap, to_data["level"])
+
+
+def resolved_passport(passport: PassportFile | str | Path, qid: Callable[[str, str], str]) -> PassportFile:
+    """A passport (or the file holding one) with every id it names resolved by `qid(kind, name)` to a
+    qualified id (a near miss is taken as the session says); the passport given is left as it was."""
+    if isinstance(passport, (str, Path)):
+        from frameworks.passport import load_passport
+
+        passport = load_passport(Path(passport))
+    held = [
+        item.model_copy(update={"competency": qid("Competency", item.competency)}) if item.competency else item
+        for item in passport.competencies
+    ]
+    return passport.model_copy(
+        update={
+            "role": qid("Role", passport.role) if passport.role else None,
+            "competencies": held,
+            "qualifications": [qid("Qualification", q) for q in passport.qualifications],
+        }
+    )
 
 
 INTO_STEPS = 2  # how far back `ways_into` looks along known links
 
 
-def ways_into(planner: RoutePlanner, target: str) -> dict:
+def ways_into(graph: nx.MultiDiGraph, matcher: Matcher, target: str, top: int = 10) -> WaysInto:
     """Every recognised way into `target`: the programmes a person can start from education (with what
     they need first), and the best route from each role that leads there within INTO_STEPS known links
-    (support roles, other sectors), ladders first, then by time."""
-    graph = planner.graph
+    (support roles, other sectors), ladders first, then by time; the first `top` of those routes."""
+    planner = RoutePlanner(graph, matcher)
     level = graph.nodes[node_id("Role", target)]["level"]
-    from_education = []
-    for options in _required_qualifications(graph, target):
-        for qid in options:
-            qual = planner.quals.get(qid, {})
-            if qual.get("qualification_kind") in GRADUATE_ROUTES and _from_school(qual, planner.quals):
-                from_education.append(
-                    {
-                        "id": qid,
-                        "title": qual["title"],
-                        "kind": qual["qualification_kind"],
-                        "months": qual["months"],
-                        "apprenticeship": qual["qualification_kind"] == "degree_apprenticeship",
-                        "needs_first": [
-                            [
-                                {"id": q, "title": planner.quals[q]["title"]}
-                                for q in alternatives(item)
-                                if q in planner.quals
-                            ]
-                            for item in qual.get("prerequisites", [])
-                        ],
-                    }
-                )
-    if target in planner.entry_moves(set()):  # open to anyone: recruited, and trained in post
-        entry = graph.nodes[node_id("Role", target)].get("entry") or {}
-        from_education.insert(
-            0,
-            {
-                "id": None,
-                "title": "Direct entry: recruited without a qualification first, trained in post",
-                "kind": "entry",
-                "months": 0.0,
-                "apprenticeship": False,
-                "needs_first": [],
-                "checks": list(entry.get("checks", [])),
-            },
-        )
     found = []
     for origin in sorted(_predecessors(graph, target, INTO_STEPS)):
         start = start_from_role(graph, origin)
         best = planner.routes(start, target, max(level, start.level), None, INTO_STEPS, 1, True)
         found += [(route_record(graph, route, start), route) for route in best]
-    found.sort(key=lambda pair: (TIERS.index(pair[0]["tier"]), route_time(pair[1]), len(pair[1].steps)))
-    return {
-        "into": role_summary(graph, node_id("Role", target)),
-        "from_education": from_education,
-        "routes": [record for record, _ in found],
-    }
+    found.sort(key=lambda pair: (TIERS.index(pair[0].tier), route_time(pair[1]), len(pair[1].steps)))
+    return WaysInto(
+        RoleSummary(**role_summary(graph, node_id("Role", target))),
+        _ways_from_education(planner, target),
+        [record for record, _ in found][:top],
+    )
+
+
+def _ways_from_education(planner: RoutePlanner, target: str) -> list[DirectEntry | Programme]:
+    """Direct entry first when the role is open to anyone, then the degree-level programmes a school
+    leaver can apply to, in the role's own order."""
+    quals = planner.quals
+    ways: list[DirectEntry | Programme] = []
+    if target in planner.entry_moves(set()):  # open to anyone: recruited, and trained in post
+        entry = planner.graph.nodes[node_id("Role", target)].get("entry") or {}
+        title = "Direct entry: recruited without a qualification first, trained in post"
+        ways.append(DirectEntry(None, title, "entry", 0.0, False, [], list(entry.get("checks", []))))
+    for options in _required_qualifications(planner.graph, target):
+        for qid in options:
+            qual = quals.get(qid, {})
+            if qual.get("qualification_kind") in GRADUATE_ROUTES and _from_school(qual, quals):
+                needs_first = [
+                    [QualificationRef(q, quals[q]["title"]) for q in alternatives(item) if q in quals]
+                    for item in qual.get("prerequisites", [])
+                ]
+                kind = qual["qualification_kind"]
+                ways.append(
+                    Programme(qid, qual["title"], kind, qual["months"], kind == "degree_apprenticeship", needs_first)
+                )
+    return ways
 
 
 def _from_school(qual: dict, quals: dict[str, dict]) -> bool:

@@ -21,14 +21,17 @@ How it works (the README repeats it):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from graph.build import node_id
-from graph.overlap import Need, role_needs, similarity_between
+from graph.overlap import Need, match_skills, mutual_overlap, role_needs
+from pathways.errors import QuestionError
+from pathways.results import digits, named
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -49,7 +52,7 @@ AFC_MIDPOINTS = {
 ALTERNATIVES = 3
 
 
-class Conflict(ValueError):
+class Conflict(QuestionError):
     """Constraints that contradict each other (the user's own options, or a needs file's own rules);
     the message names both."""
 
@@ -62,6 +65,231 @@ class Infeasible(Exception):
         super().__init__("; ".join(reasons))
 
 
+# -- the answers (their JSON form is the README's "team design" and "team assess" contract) ------------
+# Costs are whole pounds by design (estimates from pay ranges; the totals are sums of the rounded
+# figures a reader sees), so they are ints, not rounded floats.
+
+
+@dataclass
+class NeedsRef:
+    id: str | None
+    title: str | None
+
+
+@dataclass
+class NeedBrief:
+    """A need as the needs document states it: a competency id or free text, at a level, `cover` people."""
+
+    competency: str | None
+    text: str | None
+    label: str
+    level: int
+    cover: int
+
+
+@dataclass
+class Resolution:
+    """What a need written in free text resolves to (a competency id, or None if nothing is close)."""
+
+    text: str
+    resolves_to: str | None
+    label: str | None
+
+
+@dataclass
+class TeamMember:
+    role: str
+    title: str
+    sector: str
+    level: int
+    count: int
+    unit_cost: int
+    cost: int
+    cost_basis: str
+    blended_from: list[str]
+
+
+@dataclass
+class DesignCover:
+    """Who in a designed team covers a need, through which requirement (`exact`: the same competency)."""
+
+    role: str
+    count: int
+    by: str
+    competency: str
+    level: int
+    similarity: float = digits(3)
+    via: str | None
+    exact: bool
+
+
+@dataclass
+class DesignRow:
+    need: NeedBrief
+    provided: int
+    margin: int
+    covered_by: list[DesignCover]
+    resolution: Resolution | None
+
+
+@dataclass
+class SimilarityCredit:
+    """A need credited through a different (overlapping) competency, for a planner to judge."""
+
+    need: str
+    role: str
+    by: str
+    similarity: float = digits(3)
+    via: str | None
+
+
+@dataclass
+class Alternative:
+    """The optimal team without one role the answer uses."""
+
+    without: str
+    team: list[TeamMember]
+    headcount: int
+    cost: int
+    extra_cost: int
+
+
+@dataclass
+class Override:
+    """A rule of the needs that one of the user's options overrode."""
+
+    rule: str
+    from_: str = named("from")
+    by: str
+
+
+@dataclass
+class TeamDesign:
+    """The optimal team for a needs document. `rules` are the rules kept (only those set: min_roles,
+    max_roles, exclude, max_headcount, budget, sector_share, sectors), in a needs file's words."""
+
+    needs: NeedsRef
+    objective: Literal["cost", "headcount"]
+    matcher: dict[str, Any]
+    status: Literal["optimal", "optimal with overrides"]
+    team: list[TeamMember]
+    headcount: int
+    cost: int
+    by_sector: dict[str, int]
+    coverage: list[DesignRow]
+    similarity_credits: list[SimilarityCredit]
+    alternatives: list[Alternative]
+    overridden: list[Override]
+    notices: list[str]
+    rules: dict[str, Any]
+
+
+@dataclass
+class AssessCover:
+    """Members of a team covering a need; `people` are the names the team file gives them."""
+
+    role: str
+    title: str
+    count: int
+    people: list[str]
+    by: str
+    competency: str
+    level: int
+    similarity: float = digits(3)
+    via: str | None
+    exact: bool
+
+
+@dataclass
+class Training:
+    id: str
+    title: str
+    kind: str
+    months: float
+
+
+@dataclass
+class Trainee:
+    """How many people of a role to train (`names`: those the team file names, first)."""
+
+    role: str
+    people: int
+    names: list[str]
+    title: str
+
+
+@dataclass
+class Upskilling:
+    """The cheapest listed training that closes a gap (None if none does), and whom to train."""
+
+    shortfall: int
+    training: Training | None
+    train: list[Trainee]
+    advice: str | None
+
+
+@dataclass
+class UpskillingPlan:
+    """A gap's upskilling, named by its need (the assessment's list of them)."""
+
+    need: str
+    shortfall: int
+    training: Training | None
+    train: list[Trainee]
+    advice: str | None
+
+
+@dataclass
+class AssessRow:
+    """How a need is covered. `upskilling` is set for a gap only."""
+
+    need: NeedBrief
+    required: int
+    provided: int
+    margin: int
+    status: Literal["ok", "gap", "single point of failure"]
+    covered_by: list[AssessCover]
+    resolution: Resolution | None
+    upskilling: Upskilling | None = None
+
+
+@dataclass
+class SinglePoint:
+    need: str
+    only: str
+    title: str
+    people: list[str]
+
+
+@dataclass
+class Duplication:
+    need: str
+    required: int
+    provided: int
+
+
+@dataclass
+class RuleCheck:
+    """Whether a team keeps a rule of the needs; `kept` is None when it cannot be told."""
+
+    rule: str
+    kept: bool | None
+    detail: str
+
+
+@dataclass
+class TeamAssessment:
+    needs: NeedsRef
+    matcher: dict[str, Any]
+    headcount: int
+    coverage: list[AssessRow]
+    gaps: list[str]
+    single_points_of_failure: list[SinglePoint]
+    duplication: list[Duplication]
+    upskilling: list[UpskillingPlan]
+    rules: list[RuleCheck]
+
+
 @dataclass
 class TeamNeed:
     index: int
@@ -71,16 +299,10 @@ class TeamNeed:
     need: Need
     competency: str | None
     text: str | None
-    resolution: dict | None = None
+    resolution: Resolution | None = None
 
-    def brief(self) -> dict:
-        return {
-            "competency": self.competency,
-            "text": self.text,
-            "label": self.label,
-            "level": self.level,
-            "cover": self.cover,
-        }
+    def brief(self) -> NeedBrief:
+        return NeedBrief(self.competency, self.text, self.label, self.level, self.cover)
 
 
 @dataclass
@@ -99,17 +321,15 @@ class Candidate:
 
 def resolve_needs(graph: nx.MultiDiGraph, matcher: Matcher, needs: list[dict]) -> list[TeamNeed]:
     """The needs as the overlap engine sees them; free text is resolved and the resolution kept."""
-    from graph.matching import competency_text
-
     out = []
     for i, item in enumerate(needs):
         if item.get("competency"):
             data = graph.nodes[node_id("Competency", item["competency"])]
-            need = Need(data["id"], data["label"], competency_text(data), item["level"], data.get("scale_max", 9), True)
+            need = Need.of_competency(data, item["level"])
             out.append(TeamNeed(i, data["label"], item["level"], item["cover"], need, data["id"], None))
         else:
             text = item["text"]
-            need = Need(f"need:{i + 1}", text, text, item["level"], 9, True)
+            need = Need.of_text(f"need:{i + 1}", text, item["level"])
             (anchor,) = matcher.anchor_of([need.competency], [text])
             label = graph.nodes[node_id("Competency", anchor)]["label"] if anchor else None
             out.append(
@@ -121,7 +341,7 @@ def resolve_needs(graph: nx.MultiDiGraph, matcher: Matcher, needs: list[dict]) -
                     need,
                     None,
                     text,
-                    {"text": text, "resolves_to": anchor, "label": label},
+                    Resolution(text, anchor, label),
                 )
             )
     return out
@@ -249,6 +469,70 @@ def read_team_file(graph: nx.MultiDiGraph, path: Path) -> list[dict]:
     return members
 
 
+def needs_document(graph: nx.MultiDiGraph, needs: str | Path | Mapping[str, Any]) -> dict:
+    """The needs a design or an assessment is for, given as an already-loaded needs document (a template's
+    dict, or what read_needs_file returns), a needs file (.yaml, .yml, .json) or a bundled template's id
+    (with or without its namespace). Anything else is a QuestionError naming the near templates."""
+    if isinstance(needs, Mapping):
+        return dict(needs)
+    path = Path(needs)
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):
+        return read_needs_file(graph, path)
+    templates = graph.graph.get("team_templates", {})
+    name = str(needs)
+    matches = [qid for qid in templates if name in (qid, qid.split(":", 1)[1])]
+    if len(matches) == 1:
+        return templates[matches[0]]
+    from rapidfuzz import process
+
+    near = [m[0] for m in process.extract(name, list(templates), limit=3, score_cutoff=50)]
+    raise QuestionError(
+        f"NEEDS: '{name}' is neither a needs file nor a template"
+        + (f"; did you mean {', '.join(near)}?" if near else "; see `pathways team templates`")
+    )
+
+
+def team_members(graph: nx.MultiDiGraph, team: str | Path | Sequence[Mapping[str, Any]]) -> list[dict]:
+    """A team's members as assess() reads them: a team file (read and checked by read_team_file), or
+    members already loaded as [{role: qualified id, count, people}]."""
+    if isinstance(team, (str, Path)):
+        return read_team_file(graph, Path(team))
+    return [dict(m) for m in team]
+
+
+def role_counts(
+    pairs: Mapping[str, int] | Sequence[tuple[str, int]], option: str, qid: Callable[[str], str]
+) -> dict[str, int]:
+    """{role id: N} from (role name, N) pairs, each name resolved by `qid`. Two names for the same role
+    are a contradiction (QuestionError naming both as `option` ROLE=N), not "last one wins"."""
+    out: dict[str, int] = {}
+    typed: dict[str, str] = {}
+    for name, count in pairs.items() if isinstance(pairs, Mapping) else pairs:
+        rid, written = qid(name), f"{name}={count}"
+        if rid in out:
+            raise QuestionError(f"{option} {typed[rid]} conflicts with {option} {written}")
+        out[rid], typed[rid] = int(count), written
+    return out
+
+
+def chosen_sectors(graph: nx.MultiDiGraph, sectors: str | Sequence[str] | None) -> list[str] | None:
+    """The sectors a design may draw on (a list, or one comma-separated string), each checked against
+    the library's sectors with a suggestion for a near miss; None (or nothing named) means all of them."""
+    if not sectors:
+        return None
+    from rapidfuzz import process
+
+    known = sorted(graph.graph["sectors"])
+    given = sectors.split(",") if isinstance(sectors, str) else sectors
+    chosen = [s.strip() for s in given if s.strip()]
+    for sector in chosen:
+        if sector not in known:
+            near = process.extractOne(sector, known, score_cutoff=60)
+            hint = f"; did you mean '{near[0]}'?" if near else ""
+            raise QuestionError(f"--sectors: unknown sector '{sector}'{hint} (known: {', '.join(known)})")
+    return chosen or None
+
+
 def role_cost(data: dict) -> tuple[float | None, str]:
     """Yearly cost of one person in a role, and where the figure comes from."""
     pay = data.get("pay")
@@ -281,19 +565,11 @@ def candidates(
 def blended_candidates(pool: list[Candidate], matcher: Matcher, limit: int = 8) -> list[Candidate]:
     """New roles combining a health and a social care role at the same level that already share much
     (a "holistic worker"): both sets of requirements, at the higher cost of the two."""
-    from graph.overlap import directional, harmonic
-
     pairs = []
     for a in pool:
         for b in pool:
             if a.sector == "health" and b.sector == "social_care" and a.level == b.level:
-                sim, via = similarity_between(a.needs, b.needs, matcher)
-                score = harmonic(
-                    directional(a.needs, b.needs, sim, matcher.threshold, via)["coverage"],
-                    directional(b.needs, a.needs, sim.T, matcher.threshold, {(j, i): x for (i, j), x in via.items()})[
-                        "coverage"
-                    ],
-                )
+                score = mutual_overlap(a.needs, b.needs, matcher).score
                 if score >= 0.5:
                     pairs.append((score, a, b))
     blends = []
@@ -325,14 +601,10 @@ def coverage(pool: list[Candidate], needs: list[TeamNeed], matcher: Matcher) -> 
     for r, cand in enumerate(pool):
         if not cand.needs:
             continue
-        sim, via = similarity_between(cand.needs, need_list, matcher)
+        match = match_skills(cand.needs, need_list, matcher)
         for n, team_need in enumerate(needs):
-            able = [
-                i
-                for i, held in enumerate(cand.needs)
-                if (sim[i, n] >= matcher.threshold or (i, n) in via) and held.depth >= team_need.need.depth - 1e-9
-            ]
-            best = max(able, key=lambda i: sim[i, n]) if able else None
+            able = [i for i in match.holders(n) if cand.needs[i].depth >= team_need.need.depth - 1e-9]
+            best = match.best(n, able)
             if best is not None:
                 covers[r, n] = True
                 held = cand.needs[best]
@@ -340,8 +612,8 @@ def coverage(pool: list[Candidate], needs: list[TeamNeed], matcher: Matcher) -> 
                     "by": held.label,
                     "competency": held.competency,
                     "level": held.level,
-                    "similarity": round(float(sim[best, n]), 3),
-                    "via": via.get((best, n)),
+                    "similarity": float(match.sim[best, n]),
+                    "via": match.via.get((best, n)),
                     "exact": held.competency == team_need.competency,
                 }
     return covers, how
@@ -648,51 +920,46 @@ def _each_option_left_out(opts: Options) -> list[tuple[str, Options]]:
     return out
 
 
-def team_record(problem: Problem, counts: np.ndarray, how: dict) -> dict:
-    """A solved team in the JSON form (see the README)."""
-    team = []
-    for r, count in enumerate(counts):
-        if count:
-            cand = problem.pool[r]
-            team.append(
-                {
-                    "role": cand.id,
-                    "title": cand.title,
-                    "sector": cand.sector,
-                    "level": cand.level,
-                    "count": int(count),
-                    "unit_cost": round(cand.cost),
-                    "cost": round(cand.cost * count),
-                    "cost_basis": cand.cost_basis,
-                    "blended_from": cand.blended_from,
-                }
-            )
+@dataclass
+class SolvedTeam:
+    """A solved team: its members, size, yearly pay (whole pounds) and how it covers each need."""
+
+    team: list[TeamMember]
+    headcount: int
+    cost: int
+    by_sector: dict[str, int]
+    coverage: list[DesignRow]
+
+
+def team_record(problem: Problem, counts: np.ndarray, how: dict) -> SolvedTeam:
+    """A solved team as the answer shows it (see the README)."""
+    team = [
+        TeamMember(
+            cand.id,
+            cand.title,
+            cand.sector,
+            cand.level,
+            int(count),
+            round(cand.cost),
+            round(cand.cost * count),
+            cand.cost_basis,
+            cand.blended_from,
+        )
+        for cand, count in zip(problem.pool, counts, strict=True)
+        if count
+    ]
     rows = []
     for n, need in enumerate(problem.needs):
         by = [
-            {"role": problem.pool[r].id, "count": int(counts[r]), **how[(r, n)]}
+            DesignCover(problem.pool[r].id, int(counts[r]), **how[(r, n)])
             for r in np.nonzero(problem.covers[:, n] & (counts > 0))[0]
         ]
-        provided = int(sum(b["count"] for b in by))
-        rows.append(
-            {
-                "need": need.brief(),
-                "provided": provided,
-                "margin": provided - need.cover,
-                "covered_by": by,
-                "resolution": need.resolution,
-            }
-        )
+        provided = sum(b.count for b in by)
+        rows.append(DesignRow(need.brief(), provided, provided - need.cover, by, need.resolution))
     by_sector: dict[str, int] = {}
     for member in team:
-        by_sector[member["sector"]] = by_sector.get(member["sector"], 0) + member["count"]
-    return {
-        "team": team,
-        "headcount": int(counts.sum()),
-        "cost": round(sum(m["cost"] for m in team)),
-        "by_sector": by_sector,
-        "coverage": rows,
-    }
+        by_sector[member.sector] = by_sector.get(member.sector, 0) + member.count
+    return SolvedTeam(team, int(counts.sum()), sum(m.cost for m in team), by_sector, rows)
 
 
 def _blocked(pool: list[Candidate], rules: dict, origin: dict, opts: Options) -> dict[str, str]:
@@ -722,9 +989,11 @@ def design(
     objective: str = "cost",
     blended: bool = False,
     options: Options | None = None,
-) -> dict:
+) -> TeamDesign:
     """The optimal team for a needs document (a template's dict or a needs file) under its rules and the
     user's options, with alternatives. Raises Conflict (contradicting constraints) or Infeasible."""
+    if objective not in ("cost", "headcount"):
+        raise QuestionError(f"objective must be 'cost' or 'headcount', not {objective!r}")
     opts = options or Options()
     pool, left_out = candidates(graph)
     role_sector = role_sectors(graph)
@@ -756,59 +1025,54 @@ def design(
             if Problem(pool, needs, covers, rules2, objective, blocked2, origin2).solve() is not None:
                 culprits.append(written)
         source = needs_doc.get("id") or "the needs"
-        named = [
+        blamed = [
             f"with {c} no team covers every need under the other rules of {source} and your options;"
             " without it one does"
             for c in culprits
         ]
-        raise Infeasible(named + problem.explain_infeasible())
+        raise Infeasible(blamed + problem.explain_infeasible())
     best = team_record(problem, counts, how)
-    alternatives = []
+    return TeamDesign(
+        needs=NeedsRef(needs_doc.get("id"), needs_doc.get("title")),
+        objective=objective,  # type: ignore[arg-type]  # checked above
+        matcher=matcher.description,
+        status="optimal with overrides" if overrides else "optimal",
+        team=best.team,
+        headcount=best.headcount,
+        cost=best.cost,
+        by_sector=best.by_sector,
+        coverage=best.coverage,
+        similarity_credits=[
+            SimilarityCredit(row.need.label, b.role, b.by, b.similarity, b.via)
+            for row in best.coverage
+            for b in row.covered_by
+            if not b.exact
+        ],
+        alternatives=_alternatives(problem, counts, how, best)[:ALTERNATIVES],
+        overridden=[Override(o["rule"], o["from"], o["by"]) for o in overrides],
+        notices=[f"your {o['by']} overrides the rule {o['rule']} of {o['from']}" for o in overrides] + notices,
+        rules={k: v for k, v in rules.items() if v},
+    )
+
+
+def _alternatives(problem: Problem, counts: np.ndarray, how: dict, best: SolvedTeam) -> list[Alternative]:
+    """The optimal team without each role the best one uses (a role the rules require is kept), best first."""
+    pool, found = problem.pool, []
     for r in sorted(np.nonzero(counts)[0], key=lambda r: -pool[r].cost * counts[r]):
-        if pool[r].id in rules["min_roles"]:
+        if pool[r].id in problem.rules["min_roles"]:
             continue
         other = problem.solve({r: 0})
         if other is not None:
             record = team_record(problem, other, how)
-            alternatives.append(
-                {
-                    "without": pool[r].id,
-                    "team": record["team"],
-                    "headcount": record["headcount"],
-                    "cost": record["cost"],
-                    "extra_cost": record["cost"] - best["cost"],
-                }
-            )
-    if objective == "headcount":
-        alternatives.sort(key=lambda a: (a["headcount"], a["cost"], a["without"]))
+            found.append(Alternative(pool[r].id, record.team, record.headcount, record.cost, record.cost - best.cost))
+    if problem.objective == "headcount":
+        found.sort(key=lambda a: (a.headcount, a.cost, a.without))
     else:
-        alternatives.sort(key=lambda a: (a["cost"], a["headcount"], a["without"]))
-    return {
-        "needs": {"id": needs_doc.get("id"), "title": needs_doc.get("title")},
-        "objective": objective,
-        "matcher": matcher.description,
-        "status": "optimal with overrides" if overrides else "optimal",
-        **best,
-        "similarity_credits": [
-            {
-                "need": row["need"]["label"],
-                "role": b["role"],
-                "by": b["by"],
-                "similarity": b["similarity"],
-                "via": b["via"],
-            }
-            for row in best["coverage"]
-            for b in row["covered_by"]
-            if not b["exact"]
-        ],
-        "alternatives": alternatives[:ALTERNATIVES],
-        "overridden": overrides,
-        "notices": [f"your {o['by']} overrides the rule {o['rule']} of {o['from']}" for o in overrides] + notices,
-        "rules": {k: v for k, v in rules.items() if v},
-    }
+        found.sort(key=lambda a: (a.cost, a.headcount, a.without))
+    return found
 
 
-def assess(graph: nx.MultiDiGraph, matcher: Matcher, members: list[dict], needs_doc: dict) -> dict:
+def assess(graph: nx.MultiDiGraph, matcher: Matcher, members: list[dict], needs_doc: dict) -> TeamAssessment:
     """How an existing team covers the needs: gaps, single points of failure, duplication, the cheapest
     training that closes each gap, and whether the team keeps each rule of the needs. Members are
     {role, count, people}; people beyond the named ones are unnamed posts. Who is meant is given by
@@ -841,54 +1105,41 @@ def assess(graph: nx.MultiDiGraph, matcher: Matcher, members: list[dict], needs_
     needs = resolve_needs(graph, matcher, needs_doc["needs"])
     covers, how = coverage(pool, needs, matcher)
     counts = np.array([g["count"] for g in groups])
-    rows, gaps, single, duplicated = [], [], [], []
+    rows: list[AssessRow] = []
+    single, duplicated = [], []
     for n, need in enumerate(needs):
         by = [
-            {
-                "role": pool[r].id,
-                "title": groups[r]["title"],
-                "count": int(counts[r]),
-                "people": groups[r]["people"],
-                **how[(r, n)],
-            }
+            AssessCover(pool[r].id, groups[r]["title"], int(counts[r]), groups[r]["people"], **how[(r, n)])
             for r in np.nonzero(covers[:, n])[0]
         ]
-        provided = int(sum(b["count"] for b in by))
+        provided = sum(b.count for b in by)
         status = "gap" if provided < need.cover else ("single point of failure" if provided == 1 else "ok")
         if provided - need.cover >= max(2, need.cover):
-            duplicated.append({"need": need.label, "required": need.cover, "provided": provided})
-        row = {
-            "need": need.brief(),
-            "required": need.cover,
-            "provided": provided,
-            "margin": provided - need.cover,
-            "status": status,
-            "covered_by": by,
-            "resolution": need.resolution,
-        }
+            duplicated.append(Duplication(need.label, need.cover, provided))
+        row = AssessRow(need.brief(), need.cover, provided, provided - need.cover, status, by, need.resolution)
         rows.append(row)
         if status == "gap":
-            gaps.append(row)
-            row["upskilling"] = upskilling(graph, matcher, pool, groups, covers, n, need)
+            row.upskilling = upskilling(graph, matcher, pool, groups, covers, n, need)
         elif status == "single point of failure":
             (only,) = by
-            single.append({"need": need.label, "only": only["role"], "title": only["title"], "people": only["people"]})
-    return {
-        "needs": {"id": needs_doc.get("id"), "title": needs_doc.get("title")},
-        "matcher": matcher.description,
-        "headcount": int(counts.sum()),
-        "coverage": rows,
-        "gaps": [g["need"]["label"] for g in gaps],
-        "single_points_of_failure": single,
-        "duplication": duplicated,
-        "upskilling": [{"need": g["need"]["label"], **g["upskilling"]} for g in gaps],
-        "rules": check_rules(needs_doc.get("rules") or {}, pool, counts),
-    }
+            single.append(SinglePoint(need.label, only.role, only.title, only.people))
+    gaps = [row for row in rows if row.status == "gap"]
+    return TeamAssessment(
+        needs=NeedsRef(needs_doc.get("id"), needs_doc.get("title")),
+        matcher=matcher.description,
+        headcount=int(counts.sum()),
+        coverage=rows,
+        gaps=[g.need.label for g in gaps],
+        single_points_of_failure=single,
+        duplication=duplicated,
+        upskilling=[UpskillingPlan(g.need.label, **vars(g.upskilling)) for g in gaps if g.upskilling],
+        rules=check_rules(needs_doc.get("rules") or {}, pool, counts),
+    )
 
 
-def check_rules(rules: dict, pool: list[Candidate], counts: np.ndarray) -> list[dict]:
-    """Whether an existing team keeps each rule of the needs: [{rule, kept, detail}]; kept is None when
-    it cannot be told (a role with no pay recorded, for the budget)."""
+def check_rules(rules: dict, pool: list[Candidate], counts: np.ndarray) -> list[RuleCheck]:
+    """Whether an existing team keeps each rule of the needs; kept is None when it cannot be told (a role
+    with no pay recorded, for the budget)."""
     headcount = int(counts.sum())
     per_role: dict[str, int] = {}
     per_sector: dict[str, int] = {}
@@ -929,7 +1180,7 @@ def check_rules(rules: dict, pool: list[Candidate], counts: np.ndarray) -> list[
     for role in rules.get("exclude") or []:
         have = per_role.get(role, 0)
         out.append({"rule": f"exclude {role}", "kept": have == 0, "detail": f"{have} in the team"})
-    return out
+    return [RuleCheck(**r) for r in out]
 
 
 def upskilling(
@@ -940,7 +1191,7 @@ def upskilling(
     covers: np.ndarray,
     n: int,
     need: TeamNeed,
-) -> dict:
+) -> Upskilling:
     """The cheapest training (fewest months) that lets team members not yet covering a need cover it,
     for as many people as the shortfall, from the roles closest to it in level; named people first."""
     counts = np.array([g["count"] for g in groups])
@@ -958,10 +1209,8 @@ def upskilling(
                 and cdata["id"] == target
                 and edge["level"] / cdata.get("scale_max", 9) >= need.need.depth - 1e-9
             ):
-                courses.append(
-                    {"id": d["id"], "title": d["title"], "kind": d["qualification_kind"], "months": d["months"]}
-                )
-    courses.sort(key=lambda c: (c["months"], c["id"]))
+                courses.append(Training(d["id"], d["title"], d["qualification_kind"], d["months"]))
+    courses.sort(key=lambda c: (c.months, c.id))
     learners = sorted(
         (r for r in range(len(pool)) if not covers[r, n] and counts[r]),
         key=lambda r: (abs(pool[r].level - need.level), pool[r].id, not groups[r]["people"]),
@@ -971,21 +1220,11 @@ def upskilling(
         if left <= 0:
             break
         take = min(left, int(counts[r]))
-        plan.append(
-            {"role": pool[r].id, "people": take, "names": groups[r]["people"][:take], "title": groups[r]["title"]}
-        )
+        plan.append(Trainee(pool[r].id, take, groups[r]["people"][:take], groups[r]["title"]))
         left -= take
     if not courses:
-        return {
-            "shortfall": shortfall,
-            "training": None,
-            "train": plan,
-            "advice": "no listed training develops this; recruit or second a role that covers it",
-        }
+        return Upskilling(
+            shortfall, None, plan, "no listed training develops this; recruit or second a role that covers it"
+        )
     more = f"{left} more {'person is' if left == 1 else 'people are'} needed than the team has to train"
-    return {
-        "shortfall": shortfall,
-        "training": courses[0],
-        "train": plan,
-        "advice": None if left <= 0 else more,
-    }
+    return Upskilling(shortfall, courses[0], plan, None if left <= 0 else more)

@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 
 from cli.jd_render import render_docx, render_template
+from pathways.results import as_json
 
 
 @pytest.fixture(scope="module")
-def library():
-    """The bundled library's graph and matcher, built once for this module."""
-    from cli.app import App
+def library(tmp_path_factory):
+    """The bundled library's graph, built once for this module (the job descriptions here need no matcher)."""
+    from pathways.session import Session
 
-    app = App((), False, None)
-    return app.graph(), app.matcher()
+    return Session.open(workspace=tmp_path_factory.mktemp("ws")).graph
 
 
 def _template(tmp_path: Path, text: str) -> Path:
@@ -78,8 +78,7 @@ HOSTILE = "# <img src=x onerror=alert(1)> [link](http://x) | *bold* `code`\n- it
 def _hostile_jd(library) -> dict:
     from pathways.jd import job_description
 
-    graph, _ = library
-    jd = job_description(graph, "hsc:healthcare-assistant")
+    jd = as_json(job_description(library, "hsc:healthcare-assistant"), rounded=True)
     jd["title"] = HOSTILE
     jd["purpose"] = "1. " + HOSTILE
     jd["responsibilities"][0]["area"] = HOSTILE
@@ -137,11 +136,10 @@ def test_every_bundled_role_renders_in_every_format(library) -> None:
 
     from pathways.jd import job_description
 
-    graph, _ = library
-    roles = sorted(d["id"] for _, d in graph.nodes(data=True) if d["kind"] == "Role")
+    roles = sorted(d["id"] for _, d in library.nodes(data=True) if d["kind"] == "Role")
     assert len(roles) >= 50
     for role in roles:
-        jd = json.loads(json.dumps(job_description(graph, role)))  # exactly what a template gets from JSON
+        jd = json.loads(json.dumps(as_json(job_description(library, role), rounded=True)))  # what a template gets
         md, txt = render_template(jd, "md"), render_template(jd, "txt")
         doc = Document(io.BytesIO(render_docx(jd)))
         pay = jd["pay"]["text"] if jd["pay"] else "Not recorded in the library"

@@ -327,3 +327,24 @@ def test_every_statement_of_an_oversized_row_fits_the_byte_limit() -> None:
         else:
             written.update(row["props"])
     assert written == props
+
+
+def test_the_session_api_answers_the_same_from_the_shared_graph(run, env, tmp_path: Path) -> None:
+    """Issue 13: parity through the library API itself, not only through the CLI. A session pushes the
+    bundled graph; a second session on `backend="neo4j"` answers role, overlap and routes questions
+    exactly as a local session does, and its push report and verification are typed and pass."""
+    from pathways.results import as_json
+    from pathways.session import Neo4jSettings, Session
+
+    settings = Neo4jSettings(env.uri, "falkordb", password="")
+    local = Session.open(workspace=tmp_path / "local", neo4j=settings)
+    report = local.push(wipe=True)
+    assert report.verified and report.mismatches == [] and report.local == report.remote
+    assert local.verify().verified
+    shared = Session.open(workspace=tmp_path / "shared", backend="neo4j", neo4j=settings)
+    for ask in (
+        lambda s: s.role("senior healthcare assistant"),
+        lambda s: s.overlap("healthcare assistant", "care worker"),
+        lambda s: s.routes("care worker", to="nursing associate", top=3),
+    ):
+        assert as_json(ask(shared)) == as_json(ask(local))

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from graph.matching import LexicalMatcher
-from graph.overlap import Need, directional, harmonic, level_credit
+from graph.overlap import Need, SkillMatch, anchor_codes, cover, level_credit, mutual, same_skill
 from graph.overlap_matrix import RequirementTable, SimilaritySource, coverage_matrix, coverage_of_one
 
 
@@ -18,26 +18,38 @@ def need(cid: str, level: int, essential: bool = True, scale: int = 9) -> Need:
     return Need(cid, cid, cid, level, scale, essential)
 
 
+def covered(have: list[Need], wanted: list[Need], sim: np.ndarray, threshold: float = 0.65):
+    """Coverage from a similarity matrix given by hand (no anchors)."""
+    codes = anchor_codes([None] * len(have), [None] * len(wanted))
+    return cover(SkillMatch(have, wanted, sim, same_skill(sim, threshold, *codes)))
+
+
+def plain_overlap(graph, matcher, a: str, b: str):
+    from pathways.overlap import overlap
+
+    return overlap(graph, matcher, a, b)
+
+
 def test_directional_coverage_by_hand() -> None:
     have = [need("wash", 2), need("obs", 2)]
     wanted = [need("wash", 2), need("obs", 3), need("meds", 2, essential=False)]
     sim = np.array([[1.0, 0.1, 0.2], [0.1, 1.0, 0.5]])
-    result = directional(have, wanted, sim, threshold=0.65)
+    result = covered(have, wanted, sim)
     # wash: full (1); obs: held at 2 of 3 -> 2/3; meds (desirable, weight 0.5): missing
-    assert result["coverage"] == pytest.approx((1 + 2 / 3) / 2.5, abs=1e-4)
-    assert [m["need"]["competency"] for m in result["matched"]] == ["wash"]
-    (partial,) = result["partial"]
-    assert partial["level_gap"] == 1 and partial["credit"] == pytest.approx(0.667, abs=1e-3)
-    (missing,) = result["missing"]
-    assert missing["need"]["competency"] == "meds" and missing["closest"]["competency"] == "obs"
-    assert missing["similarity"] == 0.5
+    assert result.coverage == pytest.approx((1 + 2 / 3) / 2.5, abs=1e-4)
+    assert [m.need.competency for m in result.matched] == ["wash"]
+    (partial,) = result.partial
+    assert partial.need.level - partial.have.level == 1 and partial.credit == pytest.approx(0.667, abs=1e-3)
+    (missing,) = result.missing
+    assert missing.need.competency == "meds" and missing.have.competency == "obs"
+    assert missing.similarity == 0.5
 
 
 def test_the_deepest_matching_competency_counts() -> None:
     have = [need("a", 2), need("b", 4)]
     sim = np.array([[0.9], [0.7]])
-    result = directional(have, [need("x", 4)], sim, threshold=0.65)
-    assert result["coverage"] == 1.0 and result["matched"][0]["have"]["competency"] == "b"
+    result = covered(have, [need("x", 4)], sim)
+    assert result.coverage == 1.0 and result.matched[0].have.competency == "b"
 
 
 def test_levels_compare_as_fractions_of_their_scales() -> None:
@@ -48,7 +60,8 @@ def test_levels_compare_as_fractions_of_their_scales() -> None:
 
 
 def test_harmonic_mean_needs_both_directions() -> None:
-    assert harmonic(1.0, 0.0) == 0.0 and harmonic(0.5, 0.5) == 0.5
+    assert mutual(1.0, 0.0) == 0.0 and mutual(0.5, 0.5) == 0.5
+    assert mutual(np.array([1.0, 0.0, 0.5]), np.array([0.0, 0.0, 0.5])).tolist() == [0.0, 0.0, 0.5]
 
 
 @pytest.fixture(scope="module")
@@ -63,42 +76,41 @@ def bundled(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def embedding(bundled):
-    from graph.crosswalk import all_competency_texts, anchor_competencies
+    from graph.crosswalk import all_competency_texts, anchor_competencies, distinct_pairs
     from graph.matching import choose_matcher
 
     graph, workspace = bundled
-    matcher, _ = choose_matcher(all_competency_texts(graph), workspace, anchors=anchor_competencies(graph))
+    texts, anchors, distinct = all_competency_texts(graph), anchor_competencies(graph), distinct_pairs(graph)
+    matcher, _ = choose_matcher(texts, workspace, anchors=anchors, distinct=distinct)
     assert matcher.kind == "embedding"
     return matcher
 
 
 @pytest.mark.parametrize("kind", ["embedding", "lexical"])
 def test_fast_matrix_equals_the_plain_definition(bundled, embedding, kind: str) -> None:
-    from graph.overlap import role_overlap
+    from graph.crosswalk import distinct_pairs
     from graph.role_ranking import role_ids
 
     graph, _ = bundled
-    matcher = embedding if kind == "embedding" else LexicalMatcher()
+    matcher = embedding if kind == "embedding" else LexicalMatcher(distinct=set(distinct_pairs(graph)))
     roles = role_ids(graph)
     table = RequirementTable.from_graph(graph, roles)
     source = SimilaritySource(matcher, table.texts, table.competencies)
     cover = coverage_matrix(table, source)
     for i in range(0, len(roles), 4):
         for j in range(1, len(roles), 5):
-            plain = role_overlap(graph, roles[i], roles[j], matcher)
-            assert cover[i, j] == pytest.approx(plain["a_covers_b"]["coverage"], abs=1e-4)
-            assert cover[j, i] == pytest.approx(plain["b_covers_a"]["coverage"], abs=1e-4)
+            plain = plain_overlap(graph, matcher, roles[i], roles[j])
+            assert cover[i, j] == pytest.approx(plain.a_covers_b.coverage, abs=1e-6)
+            assert cover[j, i] == pytest.approx(plain.b_covers_a.coverage, abs=1e-6)
     covers, covered_by = coverage_of_one(table, source, 7)
     assert np.allclose(covers, cover[7], atol=1e-6) and np.allclose(covered_by, cover[:, 7], atol=1e-6)
 
 
 def test_adviser_expectations_on_the_bundled_library(bundled, embedding) -> None:
-    from graph.overlap import role_overlap
-
     graph, _ = bundled
 
     def score(a: str, b: str) -> float:
-        return role_overlap(graph, f"hsc:{a}", f"hsc:{b}", embedding)["score"]
+        return plain_overlap(graph, embedding, f"hsc:{a}", f"hsc:{b}").score
 
     assert score("healthcare-assistant", "care-worker") >= 0.6  # the same personal care, two sectors
     assert score("care-worker", "home-care-worker") >= 0.6
@@ -215,7 +227,6 @@ def test_fast_matrix_equals_the_plain_definition_with_free_text_anchors(tmp_path
     from frameworks.sources import library_layers
     from graph.crosswalk import all_competency_texts, anchor_competencies
     from graph.matching import choose_matcher
-    from graph.overlap import role_overlap
     from graph.store import load_graph
 
     table_csv = tmp_path / "ward.csv"
@@ -234,7 +245,7 @@ def test_fast_matrix_equals_the_plain_definition_with_free_text_anchors(tmp_path
     cover = coverage_matrix(table, SimilaritySource(matcher, table.texts, table.competencies))
     for i, a in enumerate(roles):
         for j, b in enumerate(roles):
-            assert cover[i, j] == pytest.approx(role_overlap(graph, a, b, matcher)["a_covers_b"]["coverage"], abs=1e-4)
+            assert cover[i, j] == pytest.approx(plain_overlap(graph, matcher, a, b).a_covers_b.coverage, abs=1e-6)
     assert cover[0, 1] > 0  # "wash and dress" and "personal hygiene" meet at the personal care anchor
 
 

@@ -127,3 +127,19 @@ def test_the_readme_has_commands_to_test() -> None:
     commands = readme_commands()
     assert len(commands) >= 15 and len(demo_commands()) >= 5
     assert any(c.uses_neo4j for c in commands)
+
+
+def test_readme_python_examples_run(tmp_path: Path, monkeypatch) -> None:
+    """Each ```python block of the README runs as written (in a fresh home, so the default workspace is
+    a scratch folder)."""
+    import contextlib
+    import io
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    blocks = re.findall(r"^```python\n(.*?)^```", (ROOT / "README.md").read_text(), flags=re.S | re.M)
+    assert blocks
+    for block in blocks:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(block, "README.md", "exec"), {})
+        assert out.getvalue().strip()

@@ -161,6 +161,7 @@ def bundled_routes():
     from graph.crosswalk import all_competency_texts, anchor_competencies
     from graph.matching import choose_matcher
     from graph.store import load_graph
+    from pathways.results import as_json
     from pathways.routes import RoutePlanner, route_record, start_from_role
 
     workspace = Path(tempfile.mkdtemp())
@@ -170,7 +171,7 @@ def bundled_routes():
 
     def plan(role: str, **kwargs) -> list[dict]:
         start = start_from_role(graph, role)
-        return [route_record(graph, r, start) for r in planner.routes(start, **kwargs)]
+        return [as_json(route_record(graph, r, start), rounded=True) for r in planner.routes(start, **kwargs)]
 
     return plan
 
@@ -491,3 +492,17 @@ def test_to_searches_a_whole_ladder_unless_max_steps_is_given(run) -> None:
     assert answer["constraints"]["max_steps"] == 5 and len(answer["routes"][0]["steps"]) == 4
     limited = run.json("routes", "care worker", "--to", "registered manager", "--max-level", "6", "--max-steps", "3")
     assert limited["constraints"]["max_steps"] == 3 and limited["routes"] == []
+
+
+def test_a_care_worker_aiming_for_nursing_gets_the_trainee_nursing_associate_ladder_first(run) -> None:
+    """Sourced moves m48, m03 and m04 of the adviser set, end to end: care worker -> trainee nursing
+    associate -> nursing associate -> registered nurse. Cheap sideways hops on the way (care worker ->
+    healthcare assistant) must not crowd the ladder out of the search or outrank it."""
+    (first, *others) = run.json("routes", "care worker", "--to", "registered nurse (adult)")["routes"]
+    assert first["roles"] == [
+        "hsc:care-worker",
+        "hsc:trainee-nursing-associate",
+        "hsc:nursing-associate",
+        "hsc:registered-nurse-adult",
+    ]
+    assert all(step["skips"] == [] for step in first["steps"])

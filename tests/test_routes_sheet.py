@@ -129,3 +129,28 @@ def test_sheet_options_belong_to_the_sheet(run) -> None:
         "'html' is not one of"
         in run("--no-bundled", "--library", str(DATA / "ladder"), "roles", "list", "--format", "html", expect=2).stderr
     )
+
+
+def test_the_care_worker_sheet_prints_on_a4_with_no_step_split_or_cut(tmp_path) -> None:
+    """The adviser's sheet printed to PDF by a real headless Chromium (Debian's, as the browser tests
+    use; `make setup` installs it): scripts/a4_check.py reads the PDF and says whether any step box
+    starts on one page and ends on another, or runs past the printable width."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    assert Path(chromium).exists(), "Debian's chromium is needed for the A4 check: apt-get install chromium"
+    script = Path(__file__).resolve().parents[1] / "scripts" / "a4_check.py"
+    env = {**os.environ, "PATHWAYS_WORKSPACE": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, str(script), "care worker", "--chromium", chromium],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "split across pages: 0; wider than the printable width: 0" in done.stdout

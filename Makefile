@@ -5,7 +5,7 @@ PYTHON ?= python3
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed
 
-.PHONY: setup demo test lint clean vectors
+.PHONY: setup demo test lint clean vectors vendor browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,7 +13,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) browser
+
+# The browser tests drive Debian's Chromium (never a downloaded browser): installed here when apt-get can.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	else echo "note: the browser tests need Debian's chromium: sudo apt-get install chromium chromium-driver"; fi
 
 demo: setup
 	$(BIN)/pathways graph stats --format table
@@ -35,6 +42,10 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Vendor the NHS design system's compiled CSS, JS and icons into web/static/nhsuk (needs npm; commit the result).
+vendor: setup
+	$(BIN)/python scripts/vendor_frontend.py
 
 vectors: setup
 	$(BIN)/python scripts/build_vectors.py

@@ -15,6 +15,7 @@ from cli.neo4j_commands import DEFAULT_URI, neo4j_group
 from cli.overlap_commands import crosswalk, embed, overlap, overlap_matrix, similar, similar_roles
 from cli.qualification_commands import qualifications_group
 from cli.routes_commands import routes
+from cli.serve_command import serve
 from cli.team_commands import team_group
 
 
@@ -105,5 +106,6 @@ for command in (
     team_group,
     jd,
     neo4j_group,
+    serve,
 ):
     cli.add_command(command)

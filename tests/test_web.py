@@ -1,0 +1,272 @@
+"""The web page (issue 14) through Starlette's TestClient: each page renders, each /api/ twin equals the
+CLI's --format json for the same question, bad input is a one-line message with 400/404 (never a 500 or a
+trace), uploads are capped, and every user string is escaped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from pathways.session import Session
+from web import create_app
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+STATIC = Path(__file__).parent.parent / "web" / "static"
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory: pytest.TempPathFactory) -> Session:
+    return Session.open(workspace=tmp_path_factory.mktemp("web-workspace"))
+
+
+@pytest.fixture(scope="module")
+def client(session: Session) -> TestClient:
+    return TestClient(create_app(session), raise_server_exceptions=False)
+
+
+def page_ok(client: TestClient, url: str, *texts: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code, response.text[:500])
+    assert response.headers["content-type"].startswith("text/html")
+    for text in texts:
+        assert text in response.text, (url, text)
+    return response.text
+
+
+# -- pages render ---------------------------------------------------------------------------------------------
+def test_find_a_role_searches_and_browses(client: TestClient) -> None:
+    html = page_ok(client, "/", "Find a role", "Skip to main content", 'id="maincontent"', "Browse roles")
+    assert "/roles/hsc%3Acare-worker" in html  # browsing lists every role by default
+    page_ok(client, "/?q=HCA", "matching “HCA”", "Healthcare assistant")
+    browse = page_ok(client, "/?sector=social_care&band=3&family=adult-social-care", "Senior care worker")
+    assert "Registered nurse" not in browse
+
+
+def test_role_page_has_the_role_in_full(client: TestClient) -> None:
+    page_ok(
+        client,
+        "/roles/healthcare%20assistant",
+        "<h1>Healthcare assistant</h1>",
+        "Band 2",
+        "NHS Agenda for Change 2025/26",  # pay with its dated basis
+        "Care Certificate",  # qualifications required
+        "What the role asks for",
+        "Routes out",
+        "Routes in",
+        "Sources",
+        "Royal College of Nursing",
+    )
+
+
+def test_role_page_groups_requirements_by_framework_area(client: TestClient, session: Session) -> None:
+    html = page_ok(client, "/roles/hsc:care-worker")
+    role = session.role("care worker")
+    area_of = {
+        c.id: area.name
+        for f in {r.framework for r in role.requirements}
+        for area in session.framework(f).areas
+        for function in area.functions
+        for c in function.competencies
+    }
+    areas = {area_of[r.competency] for r in role.requirements}
+    assert len(areas) > 1
+    for area in areas:
+        assert f"<h3>{area} " in html.replace("&#39;", "'")
+
+
+def test_route_planner_draws_the_routes(client: TestClient) -> None:
+    html = page_ok(client, "/routes", "Route planner", "Start from a role")
+    assert "<svg" not in html
+    html = page_ok(
+        client,
+        "/routes?from=care+worker&to=registered+nurse+(adult)",
+        "Routes from Care worker to Registered nurse (adult)",
+        "<svg",
+        'role="img"',
+        "Route 1",
+        "What carries over",
+        "The gap",
+        "Training time",
+    )
+    assert html.count('<ol class="pathways-steps">') >= 1
+
+
+def test_compare_two_roles_shows_both_directions(client: TestClient) -> None:
+    page_ok(client, "/compare", "Compare two roles")
+    page_ok(
+        client,
+        "/compare?a=healthcare+assistant&b=care+worker",
+        "Healthcare assistant and Care worker",
+        'What <a href="/roles/hsc%3Ahealthcare-assistant">Healthcare assistant</a> brings to Care worker',
+        "Missing",
+    )
+
+
+def test_near_miss_is_said_on_the_page(client: TestClient) -> None:
+    page_ok(client, "/roles/helthcare%20asistant", "took &#39;helthcare asistant&#39; to mean hsc:healthcare-assistant")
+
+
+# -- JSON twins equal the CLI's JSON ------------------------------------------------------------------------------
+def test_search_json_equals_cli(client: TestClient, run) -> None:
+    assert client.get("/api/roles/search", params={"q": "care", "top": 7}).json() == run.json(
+        "roles", "search", "care", "--top", "7"
+    )
+
+
+def test_roles_list_json_equals_cli(client: TestClient, run) -> None:
+    got = client.get("/api/roles", params={"sector": "health", "band": "3"}).json()
+    assert got == run.json("roles", "list", "--sector", "health", "--band", "3")
+
+
+def test_role_json_equals_cli(client: TestClient, run) -> None:
+    assert client.get("/api/roles/healthcare assistant").json() == run.json("roles", "show", "healthcare assistant")
+
+
+def test_overlap_json_equals_cli(client: TestClient, run) -> None:
+    got = client.get("/api/overlap", params={"a": "healthcare assistant", "b": "care worker"}).json()
+    assert got == run.json("overlap", "healthcare assistant", "care worker")
+
+
+def test_routes_json_equals_cli(client: TestClient, run) -> None:
+    params = {"from": "care worker", "to": "registered nurse (adult)", "max_band": "5"}
+    got = client.get("/api/routes", params=params).json()
+    assert got["routes"], "a care worker has routes to registered nurse"
+    assert got == run.json("routes", "care worker", "--to", "registered nurse (adult)", "--max-band", "5")
+
+
+def test_passport_routes_json_equals_cli(client: TestClient, run) -> None:
+    passport = EXAMPLES / "passport.yaml"
+    with passport.open("rb") as handle:
+        got = client.post("/api/routes", files={"passport": ("passport.yaml", handle, "application/yaml")}).json()
+    assert got == run.json("routes", "--have", str(passport))
+
+
+# -- bad input: the one line, 400 or 404, never a 500 ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("url", "status", "message"),
+    [
+        ("/roles/nobody-at-all", 404, "role &#39;nobody-at-all&#39; not found"),
+        ("/?band=99", 400, "&#39;99&#39; is not an Agenda for Change band"),
+        ("/?sector=helth", 400, "Did you mean &#39;health&#39;?"),
+        ("/?family=nope", 400, "unknown career family"),
+        ("/routes?from=xyzzy-role", 404, "role &#39;xyzzy-role&#39; not found"),
+        ("/routes?from=care+worker&to=registered+nurse", 404, "is ambiguous; candidates"),
+        ("/routes?from=care+worker&max_band=zz", 400, "is not an Agenda for Change band"),
+        ("/compare?a=healthcare+assistant", 400, "enter the second role"),
+        ("/compare?a=qqqq-zzzz&b=care+worker", 404, "role &#39;qqqq-zzzz&#39; not found"),
+        ("/no/such/page", 404, "There is no page at this address."),
+    ],
+)
+def test_bad_input_shows_the_message(client: TestClient, url: str, status: int, message: str) -> None:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    assert message in response.text
+    assert "Traceback" not in response.text
+
+
+def test_a_refused_request_points_at_its_field(client: TestClient) -> None:
+    html = client.get("/routes?from=care+worker&to=qqqq-zzzz").text
+    assert 'href="#to"' in html and 'id="to-error"' in html and "nhsuk-form-group--error" in html
+
+
+def test_api_errors_are_json_with_the_message(client: TestClient, run) -> None:
+    response = client.get("/api/roles/nobody-at-all")
+    assert response.status_code == 404
+    cli = run("roles", "show", "nobody-at-all", expect=2)
+    assert f"error: {response.json()['error']}" == cli.stderr.strip()
+    assert client.get("/api/roles", params={"band": "99"}).status_code == 400
+    assert client.get("/api/roles/search").status_code == 400
+
+
+def test_a_bug_is_a_plain_500_page_without_a_trace(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(name: str):
+        raise RuntimeError("internal detail /secret/path")
+
+    monkeypatch.setattr(session, "role", broken)
+    client = TestClient(create_app(session), raise_server_exceptions=False)
+    for url in ("/roles/care-worker", "/api/roles/care-worker"):
+        response = client.get(url)
+        assert response.status_code == 500
+        assert "secret" not in response.text and "Traceback" not in response.text
+        assert "Something went wrong" in response.text
+
+
+# -- uploads --------------------------------------------------------------------------------------------------------
+def test_uploads_over_one_megabyte_are_refused(client: TestClient) -> None:
+    big = b"kind: passport\n" + b"#" * (1024 * 1024 + 10)
+    response = client.post("/routes", files={"passport": ("big.yaml", big, "application/yaml")})
+    assert response.status_code == 413
+    assert "the file is too large: at most 1,024 KB" in response.text
+    api = client.post("/api/routes", files={"passport": ("big.yaml", big, "application/yaml")})
+    assert api.status_code == 413 and "too large" in api.json()["error"]
+
+
+def test_a_broken_passport_shows_the_loader_message(client: TestClient) -> None:
+    response = client.post("/routes", files={"passport": ("mine.yaml", b"kind: passport\ncompetencies: 7\n", "x")})
+    assert response.status_code == 400
+    assert "mine.yaml" in response.text and "pathways-upload-" not in response.text
+    assert 'id="passport-error"' in response.text
+    wrong = client.post("/routes", files={"passport": ("mine.txt", b"hello", "text/plain")})
+    assert wrong.status_code == 400 and "must be a .yaml, .yml or .csv file" in wrong.text
+
+
+def test_a_passport_upload_plans_routes(client: TestClient) -> None:
+    data = (EXAMPLES / "passport.yaml").read_bytes()
+    response = client.post("/routes", files={"passport": ("passport.yaml", data, "application/yaml")})
+    assert response.status_code == 200 and "Routes from Sam" in response.text and "<svg" in response.text
+
+
+# -- safety ---------------------------------------------------------------------------------------------------------
+def test_user_strings_are_escaped(client: TestClient) -> None:
+    attack = '<script>alert("x")</script>'
+    named = "<b onmouseover=alert(1)>x"
+    urls = [f"/?q={attack}", f"/compare?a={attack}&b=care+worker", f"/routes?from={attack}"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (200, 400, 404), url
+        assert "<script>alert" not in response.text, url
+        assert "&lt;script&gt;alert" in response.text, url
+    role = client.get(f"/roles/{named}")
+    assert role.status_code == 404 and "<b onmouseover" not in role.text and "&lt;b onmouseover" in role.text
+    upload = client.post("/routes", files={"passport": ("<img src=x onerror=alert(1)>.yaml", b"kind: nope\n", "x")})
+    assert "<img src=x" not in upload.text
+
+
+def test_pages_forbid_inline_script_and_framing(client: TestClient) -> None:
+    headers = client.get("/").headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_api_is_read_only(client: TestClient) -> None:
+    assert client.post("/api/roles/care-worker").status_code == 405
+    assert client.delete("/roles/care-worker").status_code == 405
+
+
+def test_design_system_is_vendored_and_served_locally(client: TestClient) -> None:
+    css = client.get("/static/nhsuk/nhsuk-frontend.min.css")
+    assert css.status_code == 200 and "nhsuk-header" in css.text
+    assert "https://" not in css.text.replace("https://github.com", "")  # nothing fetched at run time
+    assert client.get("/static/nhsuk/nhsuk-frontend.min.js").status_code == 200
+    assert client.get("/static/nhsuk/assets/images/nhsuk-icon-search.svg").status_code == 200
+    assert "MIT License" in (STATIC / "nhsuk" / "LICENCE").read_text()
+    assert (STATIC / "nhsuk" / "VERSION").read_text().startswith("nhsuk-frontend ")
+
+
+def test_serve_binds_loopback_by_default(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from click.testing import CliRunner
+
+    from cli.app import App
+    from cli.serve_command import serve
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append((app, kwargs)))
+    result = CliRunner().invoke(serve, [], obj=App(session), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    (app, kwargs), *_ = calls
+    assert kwargs["host"] == "127.0.0.1" and kwargs["port"] == 8000
+    assert TestClient(app).get("/api/roles/care-worker").status_code == 200

@@ -1,0 +1,67 @@
+"""Reading form fields and query parameters the way the CLI reads its options.
+
+The CLI's option types (click.Choice of bands, IntRange of levels, the known sectors) refuse bad values
+before the library is asked; these do the same for the page, with the same wording where the CLI has one,
+and name the field so the page can show the message next to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from frameworks.levels import AFC_BANDS
+from web.errors import BadInput
+
+MAX_TEXT = 200  # a name or a search longer than this is not a name
+
+
+def text(params: Mapping[str, str], name: str, *, required: bool = False, label: str | None = None) -> str | None:
+    """A trimmed text field; None when empty (BadInput when required)."""
+    value = str(params.get(name, "") or "").strip()
+    if len(value) > MAX_TEXT:
+        raise BadInput(f"{label or name} is too long (at most {MAX_TEXT} characters)", name)
+    if not value:
+        if required:
+            raise BadInput(f"enter {label or name}", name)
+        return None
+    return value
+
+
+def band(params: Mapping[str, str], name: str = "band") -> str | None:
+    value = text(params, name)
+    if value is None:
+        return None
+    if value.lower() not in AFC_BANDS:
+        raise BadInput(f"'{value}' is not an Agenda for Change band; choose one of {', '.join(AFC_BANDS)}", name)
+    return value.lower()
+
+
+def integer(params: Mapping[str, str], name: str, low: int, high: int, default: int | None = None) -> int | None:
+    value = text(params, name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise BadInput(f"'{value}' is not a whole number", name) from None
+    if not low <= number <= high:
+        raise BadInput(f"{name} must be from {low} to {high}", name)
+    return number
+
+
+def sector(
+    params: Mapping[str, str], known: Sequence[str], name: str = "sector", also: Sequence[str] = ()
+) -> str | None:
+    """A sector the library declares (or one of `also`, such as "any"), as the CLI's check_sector."""
+    value = text(params, name)
+    if value is None or value in known or value in also:
+        return value
+    return _unknown_sector(value, [*known, *also], name)
+
+
+def _unknown_sector(value: str, choices: list[str], name: str) -> str:
+    from rapidfuzz import process
+
+    near = process.extractOne(value, choices)
+    hint = f" Did you mean '{near[0]}'?" if near and near[1] >= 60 else ""
+    raise BadInput(f"unknown sector '{value}'; known: {', '.join(sorted(choices))}.{hint}", name)

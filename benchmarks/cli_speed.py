@@ -1,12 +1,17 @@
 """Whole-process wall time of common commands on the bundled library, caches warm; run by hand.
 
-    .venv/bin/python benchmarks/cli_speed.py
+    .venv/bin/python benchmarks/cli_speed.py                      # this checkout
+    .venv/bin/python benchmarks/cli_speed.py --before ../old      # and another checkout, interleaved
 
-Each command runs once to warm the workspace, then 7 times; the median and the worst are printed.
+Each command runs once to warm its workspace, then 5 times (alternating with the other checkout when
+--before is given, so both see the same machine load); medians are printed, with the bare
+`python -c "import numpy, networkx"` the routes target is measured against. A checkout is run as
+`python -c "from cli.main import cli; cli()"` from its own folder, with this venv's packages.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -16,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PATHWAYS = str(Path(sys.executable).with_name("pathways"))
+RUN = "import sys; sys.argv[0] = 'pathways'; from cli.main import cli; cli()"
 COMMANDS = [
     ["roles", "list", "--band", "3"],
     ["roles", "show", "healthcare assistant"],
@@ -25,20 +30,34 @@ COMMANDS = [
     ["routes", "healthcare assistant"],
     ["routes", "care worker", "--to", "registered nurse (adult)"],
 ]
+RUNS = 5
+
+
+def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, cwd=cwd, env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", type=Path, help="Another checkout to time alongside this one.")
+    args = parser.parse_args()
+    trees = {"now": ROOT, **({"before": args.before.resolve()} if args.before else {})}
+    bare = [timed([sys.executable, "-c", "import numpy, networkx"], ROOT, dict(os.environ)) for _ in range(RUNS)]
+    print(f"bare python -c 'import numpy, networkx': median {statistics.median(bare):.3f} s")
     with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "PATHWAYS_WORKSPACE": folder}
+        envs = {name: {**os.environ, "PATHWAYS_WORKSPACE": str(Path(folder) / name)} for name in trees}
         for command in COMMANDS:
-            argv = [PATHWAYS, *command, "--format", "json"]
-            subprocess.run(argv, env=env, check=True, capture_output=True)
-            runs = []
-            for _ in range(7):
-                started = time.perf_counter()
-                subprocess.run(argv, env=env, check=True, capture_output=True)
-                runs.append(time.perf_counter() - started)
-            print(f"pathways {' '.join(command):45s} median {statistics.median(runs):.3f} s, worst {max(runs):.3f} s")
+            argv = [sys.executable, "-c", RUN, *command, "--format", "json"]
+            for name, tree in trees.items():
+                timed(argv, tree, envs[name])  # warm the workspace
+            runs: dict[str, list[float]] = {name: [] for name in trees}
+            for _ in range(RUNS):
+                for name, tree in trees.items():
+                    runs[name].append(timed(argv, tree, envs[name]))
+            figures = ", ".join(f"{name} {statistics.median(times):.3f} s" for name, times in runs.items())
+            print(f"pathways {' '.join(command):50s} median: {figures}")
 
 
 if __name__ == "__main__":

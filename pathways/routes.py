@@ -436,6 +436,8 @@ class RoutePlanner:
         self._anchor_memo: dict[str, str | None] = {}
         self._skips: dict[tuple[str, str], list[str]] = {}
         self._needs: dict[str, list[Need]] = {}
+        self._links: dict[str, dict[str, dict]] = {}
+        self._required: dict[str, list[list[str]]] = {}
         self.short_courses = {q for q, d in self.quals.items() if d["qualification_kind"] == "short_course"}
 
     # -- coverage and candidate moves ---------------------------------------------------------
@@ -455,13 +457,22 @@ class RoutePlanner:
         return self._rows[current]
 
     def _known(self, role: str | None) -> dict[str, dict]:
+        """The known links out of a role (target -> link), read once per search."""
         if role is None:
             return {}
-        return {
-            self.graph.nodes[t]["id"]: e
-            for _, t, k, e in self.graph.out_edges(node_id("Role", role), keys=True, data=True)
-            if k == "PROGRESSES_TO"
-        }
+        if role not in self._links:
+            self._links[role] = {
+                self.graph.nodes[t]["id"]: e
+                for _, t, k, e in self.graph.out_edges(node_id("Role", role), keys=True, data=True)
+                if k == "PROGRESSES_TO"
+            }
+        return self._links[role]
+
+    def required_of(self, role: str) -> list[list[str]]:
+        """A role's required qualifications as items of alternatives, read once per search."""
+        if role not in self._required:
+            self._required[role] = _required_qualifications(self.graph, role)
+        return self._required[role]
 
     def moves(
         self, current: str, level: int, start: Start, cap: int, visited: set[str], allow_step_down: bool
@@ -494,7 +505,7 @@ class RoutePlanner:
             data = self.graph.nodes[node_id("Role", role)]
             if ((data.get("entry") or {}).get("experience_months") or 0) > 0:
                 continue
-            items = _required_qualifications(self.graph, role)
+            items = self.required_of(role)
             if items and all(item_met(item, held, self.quals) for item in items):
                 found.append(role)  # already qualified for it, whatever its level
                 continue
@@ -585,7 +596,7 @@ class RoutePlanner:
             if need.competency not in held or held[need.competency].depth < need.depth:
                 held[need.competency] = need
         quals = set(route.quals) | {q["id"] for q in step["training"]}
-        for options in _required_qualifications(self.graph, target):  # holding the role means holding one of each
+        for options in self.required_of(target):  # holding the role means holding one of each
             choice = _choose(options, quals, self.quals)
             if choice is not None:
                 quals.add(choice)
@@ -609,7 +620,7 @@ class RoutePlanner:
         ]
         gap_needs = {n.competency: n for n in need}
         # the move's own route first, so a role's alternatives are met by the qualification the move gives
-        items = [alternatives(v) for v in (link or {}).get("via", [])] + _required_qualifications(self.graph, target)
+        items = [alternatives(v) for v in (link or {}).get("via", [])] + self.required_of(target)
         mandatory: list[str] = []
         others: dict[str, list[str]] = {}  # a chosen qualification -> the other routes that would also do
         employed = start.role is not None or current != start.key  # in work: apprenticeships fit
@@ -1054,7 +1065,7 @@ def _ways_from_education(planner: RoutePlanner, target: str) -> list[DirectEntry
         entry = planner.graph.nodes[node_id("Role", target)].get("entry") or {}
         title = "Direct entry: recruited without a qualification first, trained in post"
         ways.append(DirectEntry(None, title, "entry", 0.0, False, [], list(entry.get("checks", []))))
-    for options in _required_qualifications(planner.graph, target):
+    for options in planner.required_of(target):
         for qid in options:
             qual = quals.get(qid, {})
             if qual.get("qualification_kind") in GRADUATE_ROUTES and _from_school(qual, quals):

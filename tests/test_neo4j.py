@@ -348,3 +348,13 @@ def test_the_session_api_answers_the_same_from_the_shared_graph(run, env, tmp_pa
         lambda s: s.routes("care worker", to="nursing associate", top=3),
     ):
         assert as_json(ask(shared)) == as_json(ask(local))
+
+
+def test_push_and_verify_answer_in_their_published_schemas(run, env) -> None:
+    """`neo4j push` and `neo4j verify` JSON validate against `schema result-push` / `result-verify`."""
+    jsonschema = pytest.importorskip("jsonschema")
+    pushed = json.loads(push(run).stdout)
+    jsonschema.validate(pushed, json.loads(run("schema", "result-push").stdout))
+    verified = run.json("neo4j", "verify")
+    jsonschema.validate(verified, json.loads(run("schema", "result-verify").stdout))
+    assert pushed["verified"] and verified["verified"] and verified["local"] == verified["remote"]

@@ -109,7 +109,9 @@ class VectorCache:
         return self._db
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        # check_same_thread=False: a web server asks its one session's questions on worker threads, one at a
+        # time (web/site.py serialises them), so the connection may be used by a thread that did not open it
+        db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA busy_timeout=60000")
@@ -127,7 +129,9 @@ class VectorCache:
         uri = self.path.resolve().as_uri()
         for mode in ("mode=ro", "immutable=1"):
             try:
-                db = sqlite3.connect(f"{uri}?{mode}", uri=True, timeout=60, isolation_level=None)
+                db = sqlite3.connect(
+                    f"{uri}?{mode}", uri=True, timeout=60, isolation_level=None, check_same_thread=False
+                )
             except sqlite3.DatabaseError:
                 continue
             try:

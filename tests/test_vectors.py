@@ -216,3 +216,31 @@ def test_bad_rows_are_missing_and_replaced(tmp_path: Path, blob: bytes, dim: int
     vectors = embed(["good", "bad"], encoder, VectorCache(path))
     assert encoder.calls == [["bad"]] and np.isfinite(vectors).all()
     assert VectorCache(path).lookup("m", ["bad"])[1] == []  # the bad row was replaced
+
+
+def test_the_cache_answers_on_a_thread_that_did_not_open_it(tmp_path) -> None:
+    """The web page asks its one session's questions on worker threads (one at a time); a cache opened on
+    the main thread must still read and write there, not be taken for a damaged file."""
+    import threading
+
+    import numpy as np
+
+    from graph.vectors import VectorCache
+
+    cache = VectorCache(tmp_path / "v.sqlite")
+    cache.store("model", ["first"], np.ones((1, 4), dtype=np.float32))
+    outcome: dict[str, object] = {}
+
+    def elsewhere() -> None:
+        try:
+            cache.store("model", ["second"], np.ones((1, 4), dtype=np.float32))
+            found, missing = cache.lookup("model", ["first", "second"])
+            outcome["missing"] = missing
+        except Exception as err:  # the failure this test exists for
+            outcome["error"] = err
+
+    worker = threading.Thread(target=elsewhere)
+    worker.start()
+    worker.join()
+    assert "error" not in outcome and outcome["missing"] == []
+    assert not cache.take_notices()

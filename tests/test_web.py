@@ -143,6 +143,154 @@ def test_passport_routes_json_equals_cli(client: TestClient, run) -> None:
     assert got == run.json("routes", "--have", str(passport))
 
 
+def test_education_routes_json_equals_cli(client: TestClient, run) -> None:
+    got = client.get("/api/routes", params={"education": "A level"}).json()
+    assert got["from"]["key"] == "education" and got["routes"], "a school leaver with A levels has routes"
+    assert got == run.json("routes", "--from-education", "A level")
+    both = client.get("/api/routes", params=[("education", "GCSE"), ("education", "A level")]).json()
+    assert both == run.json("routes", "--from-education", "GCSE", "--from-education", "A level")
+
+
+TYPED_SKILLS = "Helps people wash and dress\nTakes blood pressure and temperature, level 3\n\npractice.vital-signs\n"
+
+
+def test_typed_skills_json_equals_cli_passport(client: TestClient, run, tmp_path: Path) -> None:
+    from web.planner import skills_passport
+
+    held = skills_passport(TYPED_SKILLS, 2)
+    assert [(c.text, c.competency, c.level) for c in held.competencies] == [
+        ("Helps people wash and dress", None, 2),
+        ("Takes blood pressure and temperature", None, 3),
+        (None, "practice.vital-signs", 2),
+    ]
+    passport = tmp_path / "typed.yaml"
+    passport.write_text(
+        "kind: passport\ncompetencies:\n"
+        '  - {text: "Helps people wash and dress", level: 2}\n'
+        '  - {text: "Takes blood pressure and temperature", level: 3}\n'
+        "  - {competency: practice.vital-signs, level: 2}\n"
+    )
+    form = {"start": "skills", "skills": TYPED_SKILLS, "level": "2", "to": "senior healthcare assistant"}
+    got = client.post("/api/routes", data=form).json()
+    assert got["from"]["key"] == "passport" and len(got["from"]["resolutions"]) == 2
+    assert got == run.json("routes", "--have", str(passport), "--to", "senior healthcare assistant")
+
+
+def test_route_planner_starts_from_education_and_typed_skills(client: TestClient) -> None:
+    html = page_ok(client, "/routes?start=education", "Start from school or college", 'name="education"')
+    assert 'value="hsc:a-levels"' in html and "T Level in Health" in html  # the education qualifications
+    page_ok(
+        client,
+        "/routes?start=education&education=hsc%3Aa-levels&to=registered+nurse+(adult)",
+        "Routes from school or college to Registered nurse (adult)",
+        "Holding: A levels",
+        "<svg",
+        "Download the A4 sheet (HTML)",
+    )
+    page_ok(client, "/routes?start=skills", "Start from what the person can do", '<textarea class="nhsuk-textarea"')
+    typed = client.post("/routes", data={"start": "skills", "skills": "Helps people wash and dress", "level": "2"})
+    assert typed.status_code == 200 and "Routes from what the person can do" in typed.text
+    assert "“Helps people wash and dress”:" in typed.text and 'name="passport_json"' not in typed.text
+    upload = client.post("/routes", files={"passport": ("p.yaml", (EXAMPLES / "passport.yaml").read_bytes(), "x")})
+    assert 'name="passport_json"' in upload.text  # the download form gives the passport back, not the file
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"start": "education", "to": "", "sector": "any"}, "choose at least one qualification the person holds"),
+        ({"start": "education", "education": "no-such-exam"}, "qualification &#39;no-such-exam&#39; not found"),
+        ({"start": "skills", "skills": "  \n "}, "enter at least one thing the person can do"),
+        ({"start": "skills", "skills": "level 3"}, "line 1: say what the person can do before its level"),
+        ({"start": "skills", "skills": "Washing", "level": "12"}, "level must be from 1 to 9"),
+    ],
+)
+def test_new_starts_refuse_bad_input_next_to_the_field(client: TestClient, form: dict, message: str) -> None:
+    field = "education" if form["start"] == "education" else ("level" if "level" in form else "skills")
+    response = client.get("/routes", params=form) if field == "education" else client.post("/routes", data=form)
+    assert response.status_code in (400, 404) and message in response.text, response.text[-2000:]
+    assert f'id="{field}-error"' in response.text and f'href="#{field}"' in response.text
+
+
+def test_sheet_downloads_are_html_and_docx_with_user_text_escaped(client: TestClient, tmp_path: Path) -> None:
+    import io
+
+    from docx import Document
+
+    attack = '<script>alert("x")</script>'
+    params = {"start": "education", "education": "hsc:a-levels", "name": attack, "format": "html"}
+    sheet = client.get("/routes/sheet", params=params)
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/html")
+    assert sheet.headers["content-disposition"] == 'attachment; filename="career-routes.html"'
+    assert "<script>alert" not in sheet.text and "&lt;script&gt;alert" in sheet.text
+    assert "Career routes for" in sheet.text and "<svg" in sheet.text
+    skills = {"start": "skills", "skills": f"{attack}\nHelps people wash and dress", "name": "Sam", "format": "docx"}
+    word = client.post("/routes/sheet", data=skills)
+    assert word.status_code == 200 and word.headers["content-type"].endswith("wordprocessingml.document")
+    text = "\n".join(p.text for p in Document(io.BytesIO(word.content)).paragraphs)
+    assert "Career routes for Sam" in text
+    cells = [c.text for t in Document(io.BytesIO(word.content)).tables for r in t.rows for c in r.cells]
+    assert any(attack in c for c in cells)  # the person's words, kept as text (Word does not run them)
+    passport = client.post(
+        "/routes/sheet", data={"start": "passport", "passport_json": '{"kind": "passport", "name": "<b>x"}'}
+    )
+    assert passport.status_code == 200 and "&lt;b&gt;x" in passport.text and "<b>x" not in passport.text
+    forged = client.post("/routes/sheet", data={"start": "passport", "passport_json": '{"kind": "nope"}'})
+    assert forged.status_code == 400 and "upload it again" in forged.text
+    assert client.get("/routes/sheet", params={**params, "format": "pdf"}).status_code == 400
+
+
+def test_role_page_has_similar_roles_and_every_way_in(client: TestClient, session: Session) -> None:
+    html = page_ok(client, "/roles/registered%20nurse%20(adult)", 'id="similar"', 'id="ways-in"', "Every way in")
+    assert "BSc (Hons) Nursing (pre-registration degree)" in html and "Needs first:" in html
+    for similar in session.similar_roles("registered nurse (adult)", top=5).results:
+        assert similar.title in html.replace("&#39;", "'")
+        assert f"{similar.score * 100:.0f}%" in html
+    care = page_ok(client, "/roles/hsc:care-worker", "Direct entry", "From other roles")
+    assert '/compare?a=hsc%3Acare-worker&amp;b=hsc%3Ahome-care-worker"' in care
+
+
+def test_similar_roles_and_ways_in_json_equal_cli(client: TestClient, run) -> None:
+    got = client.get("/api/roles/care worker/similar", params={"top": 5}).json()
+    assert got == run.json("similar-roles", "care worker", "--top", "5")
+    assert client.get("/api/roles/physiotherapist/ways-in").json() == run.json("routes", "--into", "physiotherapist")
+
+
+def test_overlap_matrix_page_and_json(client: TestClient, session: Session, run, tmp_path: Path) -> None:
+    from pathways.results import as_json
+
+    html = page_ok(
+        client, "/compare/matrix", "Health roles against Social care roles", 'role="img"', "The same figures as a table"
+    )
+    matrix = session.overlap_matrix(sector="health", versus="social_care")
+    assert html.count('<use href="#cell"') == len(matrix.rows) * len(matrix.columns)
+    assert html.count('<th scope="row"') == len(matrix.rows)
+    got = client.get("/api/overlap/matrix", params={"sector": "health", "vs": "social_care"}).json()
+    assert got == as_json(matrix, rounded=True) == client.get("/api/overlap/matrix").json()
+    csv = tmp_path / "matrix.csv"
+    run("overlap-matrix", "--sector", "health", "--vs", "social_care", "-o", str(csv))
+    lines = csv.read_text().splitlines()
+    assert lines[0].split(",")[1:] == got["columns"]
+    first = [float(x) for x in lines[1].split(",")[1:]]
+    assert first == pytest.approx(got["score"][0], abs=1e-4)
+    bad = client.get("/compare/matrix", params={"vs": "helth"})
+    assert bad.status_code == 400 and 'id="vs-error"' in bad.text
+
+
+def test_heatmap_shades_carry_numbers_and_readable_text() -> None:
+    from web.compare import SHADES, shade
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    for _, fill, ink, _ in SHADES:
+        light, dark = sorted((luminance(fill), luminance(ink)), reverse=True)
+        assert (light + 0.05) / (dark + 0.05) >= 4.5, (fill, ink)
+    assert shade(80) == shade(100) != shade(79) and shade(0) == shade(19)
+
+
 # -- bad input: the one line, 400 or 404, never a 500 ---------------------------------------------------------------
 @pytest.mark.parametrize(
     ("url", "status", "message"),

@@ -121,3 +121,47 @@ def test_compare_and_error_pages_are_accessible(server: str, page) -> None:
     page.goto(server + "/roles/nobody-at-all")
     assert "not found" in page.locator("main").inner_text()
     assert_accessible(page)
+
+
+def test_school_leaver_routes_from_education(server: str, page) -> None:
+    page.goto(server + "/routes")
+    page.get_by_role("link", name="school or college").click()
+    page.wait_for_url("**/routes?start=education")
+    assert_accessible(page)
+    page.get_by_label("A levels (usually two or three, often including a science)").check()
+    page.get_by_label("GCSE English and maths at grade 4 (or Functional Skills level 2)").check()
+    page.get_by_label("Role to aim for (optional)").fill("registered nurse (adult)")
+    page.get_by_role("button", name="Find routes", exact=True).click()
+    page.locator("svg.pathways-diagram").wait_for(timeout=60_000)
+    assert "Routes from school or college to Registered nurse (adult)" in page.locator("h2#routes").inner_text()
+    assert page.locator("ol.pathways-steps > li").count() >= 1
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the A4 sheet (HTML)").click()
+    assert download.value.suggested_filename == "career-routes.html"
+
+
+def test_typed_skills_and_errors_on_the_planner_are_accessible(server: str, page) -> None:
+    page.goto(server + "/routes?start=skills")
+    assert_accessible(page)
+    page.get_by_role("button", name="Find routes from these skills").click()
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    assert_accessible(page)
+    typed = "Helps people wash and dress\nTakes blood pressure level 3"
+    page.get_by_label("What the person can already do").fill(typed)
+    page.get_by_role("button", name="Find routes from these skills").click()
+    page.locator("h2#routes").wait_for(timeout=60_000)
+    assert "what the person can do" in page.locator("h2#routes").inner_text()
+    assert_accessible(page)
+
+
+def test_role_page_ways_in_and_the_overlap_heatmap_are_accessible(server: str, page) -> None:
+    page.goto(server + "/roles/registered%20nurse%20(adult)")
+    assert page.get_by_role("heading", name="Every way in").is_visible()
+    assert page.get_by_role("heading", name="Similar roles").is_visible()
+    assert_accessible(page)
+    page.goto(server + "/compare")
+    page.get_by_role("link", name="Health and social care roles side by side: the overlap heatmap").click()
+    page.locator("svg.pathways-diagram").wait_for(timeout=60_000)
+    assert "Health roles against Social care roles" in page.locator("h2#heatmap").inner_text()
+    assert_accessible(page)

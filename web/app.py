@@ -19,7 +19,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from web import compare, pages, planner
+from web import compare, jd, pages, planner, teams
 from web.errors import Failure, TooLarge
 from web.site import _TITLES, LOG, STATIC, Site
 
@@ -46,6 +46,8 @@ def create_app(session: Session, *, max_upload: int = MAX_UPLOAD) -> Starlette:
         *pages.routes(site),
         *planner.routes(site),
         *compare.routes(site),
+        *teams.routes(site),
+        *jd.routes(site),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 

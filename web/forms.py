@@ -65,3 +65,12 @@ def _unknown_sector(value: str, choices: list[str], name: str) -> str:
     near = process.extractOne(value, choices)
     hint = f" Did you mean '{near[0]}'?" if near and near[1] >= 60 else ""
     raise BadInput(f"unknown sector '{value}'; known: {', '.join(sorted(choices))}.{hint}", name)
+
+
+def chosen_template(options: list[tuple[str, str]], given: str | None) -> str | None:
+    """The option a template named in the address means: its id as given, or without its namespace
+    (`integrated-neighbourhood-team` for `hsc:integrated-neighbourhood-team`), so the form shows it chosen."""
+    for value, _ in options:
+        if given and (value == given or value.split(":", 1)[-1] == given):
+            return value
+    return given

@@ -1,9 +1,18 @@
-"""Find a role and the role page, with their JSON twins (`roles search`, `roles list`, `roles show`)."""
+"""Find a role and the role page, with their JSON twins (`roles search`, `roles list`, `roles show`,
+`similar-roles`, `routes --into`), and `remembered`, the answers the pages keep.
+
+A role page asks for the role's similar roles and every way in (a route search from each role with a link
+in, over a second for some roles), and the session answers one question at a time; the library cannot
+change while the page is served, so the answers to the slow questions (a role page's, routes, an overlap)
+are kept, the most recent ANSWERS_KEPT of them, and a question asked again is answered at once.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import TYPE_CHECKING
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -16,9 +25,27 @@ from web.errors import BadInput, failure_of
 
 if TYPE_CHECKING:
     from pathways.library import RoleRecord
-    from web.site import Site
+    from pathways.session import Session
+    from web.site import Asked, Site
 
 SEARCH_TOP = 10  # as `roles search` (its --top default), so the page and /api/roles/search agree
+SIMILAR_TOP = 5  # similar roles on a role page: enough to show the neighbours, few enough to read
+ANSWERS_KEPT = 256  # answers kept per site: the popular questions of a day, a few megabytes
+_kept: WeakKeyDictionary[Site, OrderedDict[Hashable, Asked]] = WeakKeyDictionary()
+
+
+async def remembered(site: Site, key: Hashable, question: Callable[[Session], Any]) -> Asked:
+    """`site.ask(question)`, or the answer kept from the last time `key` was asked (with its notices, such
+    as a near miss taken, which belong to the question). A question that fails is not kept."""
+    kept = _kept.setdefault(site, OrderedDict())
+    if key in kept:
+        kept.move_to_end(key)
+        return kept[key]
+    asked = await site.ask(question)
+    kept[key] = asked
+    while len(kept) > ANSWERS_KEPT:
+        kept.popitem(last=False)
+    return asked
 
 
 def routes(site: Site) -> list[Route]:
@@ -29,6 +56,8 @@ def routes(site: Site) -> list[Route]:
         Route("/api/roles/search", site.guard(lambda r: search_api(site, r))),
         Route("/api/roles", site.guard(lambda r: roles_api(site, r))),
         Route("/api/roles/{role}", site.guard(lambda r: role_api(site, r))),
+        Route("/api/roles/{role}/similar", site.guard(lambda r: similar_api(site, r))),
+        Route("/api/roles/{role}/ways-in", site.guard(lambda r: ways_in_api(site, r))),
     ]
 
 
@@ -65,6 +94,21 @@ async def role_api(site: Site, request: Request) -> Response:
     """`pathways roles show ROLE --format json`."""
     name = request.path_params["role"]
     asked = await site.ask(lambda s: s.role(name))
+    return JSONResponse(as_json(asked.value, rounded=True))
+
+
+async def similar_api(site: Site, request: Request) -> Response:
+    """`pathways similar-roles ROLE [--top N] --format json` (the role page shows the top 5)."""
+    name = request.path_params["role"]
+    top = forms.integer(request.query_params, "top", 1, 1000, default=10)  # the CLI's --top default
+    asked = await site.ask(lambda s: s.similar_roles(s.qid("Role", name), top=top))
+    return JSONResponse(as_json(asked.value, rounded=True))
+
+
+async def ways_in_api(site: Site, request: Request) -> Response:
+    """`pathways routes --into ROLE --format json`: every recognised way in, as the role page lists them."""
+    name = request.path_params["role"]
+    asked = await site.ask(lambda s: s.routes_into(name))
     return JSONResponse(as_json(asked.value, rounded=True))
 
 
@@ -122,7 +166,13 @@ async def role_page(site: Site, request: Request) -> Response:
     """One role in full: band, level, dated pay, requirements by framework area, qualifications, moves."""
     name = request.path_params["role"]
     asked = await site.ask(lambda s: _role_view(site, s.role(name)))
-    return site.page(request, "role.html", notices=asked.notices, **asked.value)
+    role_id = asked.value["role"].id
+    around = await remembered(
+        site,
+        ("around", role_id),
+        lambda s: {"similar": s.similar_roles(role_id, top=SIMILAR_TOP), "ways_in": s.routes_into(role_id)},
+    )
+    return site.page(request, "role.html", notices=[*asked.notices, *around.notices], **asked.value, **around.value)
 
 
 def _role_view(site: Site, role: RoleRecord) -> dict:
@@ -153,6 +203,7 @@ def _role_view(site: Site, role: RoleRecord) -> dict:
         "via_text": via_text,
         "pay": pay_text(role.pay),
         "checks": [CHECKS.get(c, c) for c in role.entry.checks] if role.entry else [],
+        "check_words": lambda codes: [CHECKS.get(c, c) for c in codes],
         "sectors": sector_names(site),
         "family_name": family_name,
     }

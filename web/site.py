@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from web.errors import BadInput, Failure, NotKnown, failure_of
+from web.forms import chosen_template
 
 if TYPE_CHECKING:
     from pathways.session import Session
@@ -46,7 +47,13 @@ class Asked:
 class Site:
     """What every page shares: the session (asked under a lock), the templates and the navigation."""
 
-    NAVIGATION = (("/", "Find a role"), ("/routes", "Route planner"), ("/compare", "Compare two roles"))
+    NAVIGATION = (
+        ("/", "Find a role"),
+        ("/routes", "Route planner"),
+        ("/compare", "Compare two roles"),
+        ("/team", "Team designer"),
+        ("/jd", "Job descriptions"),
+    )
 
     def __init__(self, session: Session, max_upload: int):
         self.session = session
@@ -60,6 +67,7 @@ class Site:
             lstrip_blocks=True,
         )
         self.env.tests["web_address"] = web_address
+        self.env.globals["chosen_template"] = chosen_template
         self._areas: dict[str, tuple[str, str]] | None = None
 
     # -- asking the library -----------------------------------------------------------------------------

@@ -50,6 +50,7 @@ AFC_MIDPOINTS = {
     6: (38682 + 46580) / 2,
 }
 ALTERNATIVES = 3
+SOLVE_SECONDS = 30  # per solve; a design runs the main solve, its alternatives and any infeasibility checks
 
 
 class Conflict(QuestionError):
@@ -780,8 +781,13 @@ class Problem:
             constraints=LinearConstraint(np.array(rows), low, high),
             integrality=np.ones(k),
             bounds=Bounds(lower, upper),
-            options={"time_limit": 30},
+            options={"time_limit": SOLVE_SECONDS},
         )
+        if result.status == 1:  # the time limit: say so, never report it as "no team keeps the rules"
+            raise QuestionError(
+                f"the team design took longer than {SOLVE_SECONDS} s and was stopped; give fewer needs or"
+                " tighter rules (--max-headcount, --exclude), or design part of the service at a time"
+            )
         if result.status != 0 or result.x is None:
             return None
         return np.round(result.x).astype(int)

@@ -358,3 +358,23 @@ def test_push_and_verify_answer_in_their_published_schemas(run, env) -> None:
     verified = run.json("neo4j", "verify")
     jsonschema.validate(verified, json.loads(run("schema", "result-verify").stdout))
     assert pushed["verified"] and verified["verified"] and verified["local"] == verified["remote"]
+
+
+def test_the_web_page_answers_from_the_shared_graph_as_from_the_local_one(run, env, tmp_path: Path) -> None:
+    """`pathways --backend neo4j serve` for a team: the page's JSON twins give the same answers from the
+    organisation's shared graph as from the local library."""
+    from starlette.testclient import TestClient
+
+    from pathways.session import Neo4jSettings, Session
+    from web import create_app
+
+    settings = Neo4jSettings(env.uri, "falkordb", password="")
+    local = Session.open(workspace=tmp_path / "local", neo4j=settings)
+    assert local.push(wipe=True).verified
+    shared = Session.open(workspace=tmp_path / "shared", backend="neo4j", neo4j=settings)
+    with TestClient(create_app(local)) as here, TestClient(create_app(shared)) as there:
+        for path in ("/api/roles/senior%20healthcare%20assistant", "/api/overlap?a=healthcare+assistant&b=care+worker"):
+            mine, theirs = here.get(path), there.get(path)
+            assert mine.status_code == theirs.status_code == 200
+            assert theirs.json() == mine.json()
+        assert "Senior healthcare assistant" in there.get("/roles/hsc:senior-healthcare-assistant").text

@@ -176,3 +176,21 @@ def test_jd_json_answers_in_its_published_schema(run, args: list[str]) -> None:
 def test_the_command_prints_what_the_session_answers(run, session: Session) -> None:
     shown = run.json(*LEXICAL, "team", "assess", TEAM, "--needs", TEMPLATE)
     assert shown == as_json(session.team_assess(TEAM, TEMPLATE), rounded=True)
+
+
+def test_a_design_that_runs_out_of_time_says_so_rather_than_infeasible(tmp_path, monkeypatch) -> None:
+    """The solver stops at its time limit: the answer is a one-line QuestionError saying the design took
+    too long, never a claim that no team keeps the rules (which is what a timed-out solve looked like)."""
+    import pytest
+    from scipy.optimize import OptimizeResult
+
+    from pathways.errors import QuestionError
+    from pathways.session import Session
+
+    def timed_out(*args, **kwargs):
+        return OptimizeResult(status=1, x=None, success=False, message="Time limit reached.")
+
+    monkeypatch.setattr("scipy.optimize.milp", timed_out)  # teams imports it when it solves
+    session = Session.open(workspace=tmp_path, embeddings=False)
+    with pytest.raises(QuestionError, match="took longer than 30 s and was stopped"):
+        session.team_design("integrated-neighbourhood-team")

@@ -21,6 +21,16 @@ SourceRef = dict[str, str]  # title, and publisher, url, date, note where the fi
 
 
 @dataclass
+class Resolution:
+    """Words a person or a needs file wrote, and the library competency they were taken to mean (None:
+    nothing close enough), so the reader can check the reading."""
+
+    text: str
+    resolves_to: str | None
+    label: str | None
+
+
+@dataclass
 class RoleSummary:
     """A role in a list: who it is, where it sits, and how many requirements it has."""
 

@@ -13,6 +13,7 @@ from graph.build import node_id
 from graph.overlap import Cover, Credit, Need, mutual, mutual_overlap, needs_of_role
 from graph.role_ranking import role_ids
 from pathways.errors import QuestionError
+from pathways.library import RoleSummary
 from pathways.results import digits
 
 if TYPE_CHECKING:
@@ -101,18 +102,9 @@ class Evidence:
 
 
 @dataclass
-class SimilarRole:
+class SimilarRole(RoleSummary):
     """A role's short record, how it ranks against the asked-for role, and its best matches."""
 
-    id: str
-    title: str
-    aliases: list[str]
-    sector: str
-    settings: list[str]
-    band: str | None
-    level: int
-    family: str | None
-    requirements: int
     score: float = digits(4)
     overlap: float = digits(4)
     profile: float | None = digits(4)  # None with the lexical matcher (no vectors)

@@ -43,7 +43,7 @@ from graph.overlap import Need, coverage_of, role_needs
 from graph.overlap_matrix import RequirementTable, SimilaritySource, coverage_from_holdings, coverage_of_one
 from graph.queries import role_summary
 from pathways.errors import QuestionError
-from pathways.library import QualificationRef, RoleSummary, SourceRef
+from pathways.library import QualificationRef, Resolution, RoleSummary, SourceRef
 from pathways.results import digits, named
 
 if TYPE_CHECKING:
@@ -97,15 +97,6 @@ class Route:
 
 # -- the answer: typed results (their JSON form is `pathways routes --format json`, see the README) ----------
 Tier = Literal["ladder", "recognised", "inferred"]
-
-
-@dataclass
-class Resolution:
-    """A passport's own words and the library competency they were taken to mean (None: nothing close)."""
-
-    text: str
-    resolves_to: str | None
-    label: str | None
 
 
 @dataclass

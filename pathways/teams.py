@@ -31,6 +31,7 @@ import numpy as np
 from graph.build import node_id
 from graph.overlap import Need, match_skills, mutual_overlap, role_needs
 from pathways.errors import QuestionError
+from pathways.library import Resolution
 from pathways.results import digits, named
 
 if TYPE_CHECKING:
@@ -86,15 +87,6 @@ class NeedBrief:
     label: str
     level: int
     cover: int
-
-
-@dataclass
-class Resolution:
-    """What a need written in free text resolves to (a competency id, or None if nothing is close)."""
-
-    text: str
-    resolves_to: str | None
-    label: str | None
 
 
 @dataclass

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 EMBEDDING_THRESHOLD = 0.65
 LEXICAL_THRESHOLD = 0.60
 ANCHOR_MIN = 0.40  # a free text resolves to its nearest anchor competency at this similarity or more
+STACKED_MEMO = 4096  # lists of texts whose stacked vectors are kept (a few MB at most)
 DISTINCT_CAP = 0.5  # declared-distinct competencies stay below either threshold (0.60 lexical, 0.65)
 
 
@@ -53,6 +54,7 @@ class EmbeddingMatcher:
     distinct: set[tuple[str, str]] = field(default_factory=set)  # text pairs never the same skill
     _anchor_vectors: np.ndarray | None = field(default=None, repr=False)
     _memo: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # text -> vector, this process
+    _stacked: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict, repr=False)  # texts -> matrix
     _anchor_set: frozenset[str] = field(default_factory=frozenset, repr=False)
     _resolved: dict[str, str | None] = field(default_factory=dict, repr=False)  # free text -> its anchor
 
@@ -74,7 +76,13 @@ class EmbeddingMatcher:
             self._memo.update(zip(missing, embed(missing, self.encoder, self.cache), strict=True))
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        return np.vstack([self._memo[t] for t in texts])
+        key = tuple(texts)
+        if key not in self._stacked:  # a role's requirements are asked for again and again (routes)
+            if len(self._stacked) > STACKED_MEMO:
+                self._stacked.clear()
+            self._stacked[key] = np.vstack([self._memo[t] for t in texts])
+            self._stacked[key].setflags(write=False)  # shared between callers: never changed in place
+        return self._stacked[key]
 
     def set_anchors(self, ids: Sequence[str], texts: Sequence[str]) -> None:
         self.anchor_ids = list(ids)

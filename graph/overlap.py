@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -186,19 +187,37 @@ class Cover:
     missing: list[Credit]
 
 
+def best_holdings(match: SkillMatch) -> tuple[np.ndarray, np.ndarray]:
+    """For every need at once, the holding `SkillMatch.best` picks (-1 for none) and its level credit:
+    the most credit, then the most similar, then the first listed."""
+    have = np.array([h.depth for h in match.have], dtype=np.float64)
+    need = np.array([n.depth for n in match.need], dtype=np.float64)
+    if not len(have) or not len(need):
+        return np.full(len(need), -1), np.zeros(len(need))
+    credit = np.where(have[:, None] >= need[None, :], 1.0, have[:, None] / need[None, :])
+    credit = np.where(match.same, credit, -1.0)
+    top = credit.max(axis=0)
+    sim = np.where(match.same & (credit == top[None, :]), match.sim, -np.inf)
+    best = sim.argmax(axis=0)  # the first of equals, as max() over the listed order keeps the first
+    found = match.same.any(axis=0)
+    return np.where(found, best, -1), np.where(found, top, 0.0)
+
+
 def cover(match: SkillMatch) -> Cover:
     """How far `match.have` covers `match.need`: matched, partial and missing requirements."""
     matched, partial, missing = [], [], []
     earned = total = 0.0
+    best_of, credit_of = best_holdings(match)
+    closest_of = match.sim.argmax(axis=0) if len(match.have) else None
     for j, n in enumerate(match.need):
         total += n.weight
-        best = match.best(j)
-        if best is None:
-            closest = int(match.sim[:, j].argmax()) if len(match.have) else None
+        best = int(best_of[j])
+        if best < 0:
+            closest = None if closest_of is None else int(closest_of[j])
             similarity = None if closest is None else float(match.sim[closest, j])
             missing.append(Credit(n, None if closest is None else match.have[closest], similarity))
             continue
-        credit = level_credit(match.have[best].depth, n.depth)
+        credit = float(credit_of[j])
         earned += n.weight * credit
         item = Credit(n, match.have[best], float(match.sim[best, j]), match.via.get((best, j)), credit)
         (matched if credit >= 1.0 else partial).append(item)
@@ -226,14 +245,22 @@ def mutual_overlap(needs_a: Sequence[Need], needs_b: Sequence[Need], matcher: Ma
     return MutualOverlap(mutual(a_covers_b.coverage, b_covers_a.coverage), a_covers_b, b_covers_a)
 
 
+# Role requirements per graph, read once: every question asks for them, routes hundreds of times. A built
+# graph is never changed in place (a rebuild or a pull makes a new one), so the answers stay true.
+_ROLE_NEEDS: WeakKeyDictionary[nx.MultiDiGraph, dict[str, tuple[Need, ...]]] = WeakKeyDictionary()
+
+
 def role_needs(graph: nx.MultiDiGraph, role_node: str) -> list[Need]:
     """A role's requirements in a stable order (essential first, then by competency id)."""
-    needs = [
-        Need.of_competency(graph.nodes[target], edge["level"], edge["essential"])
-        for _, target, key, edge in graph.out_edges(role_node, keys=True, data=True)
-        if key == "REQUIRES"
-    ]
-    return sorted(needs, key=lambda n: (not n.essential, n.competency))
+    known = _ROLE_NEEDS.setdefault(graph, {})
+    if role_node not in known:
+        needs = [
+            Need.of_competency(graph.nodes[target], edge["level"], edge["essential"])
+            for _, target, key, edge in graph.out_edges(role_node, keys=True, data=True)
+            if key == "REQUIRES"
+        ]
+        known[role_node] = tuple(sorted(needs, key=lambda n: (not n.essential, n.competency)))
+    return list(known[role_node])
 
 
 def needs_of_role(graph: nx.MultiDiGraph, role: str) -> list[Need]:

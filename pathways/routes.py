@@ -427,6 +427,7 @@ class RoutePlanner:
         self._anchor_memo: dict[str, str | None] = {}
         self._skips: dict[tuple[str, str], list[str]] = {}
         self._needs: dict[str, list[Need]] = {}
+        self._developed: dict[str, list[Need]] = {}
         self._links: dict[str, dict[str, dict]] = {}
         self._required: dict[str, list[list[str]]] = {}
         self.short_courses = {q for q, d in self.quals.items() if d["qualification_kind"] == "short_course"}
@@ -510,6 +511,15 @@ class RoutePlanner:
                 found.append(role)
         return found
 
+    def developed_by(self, qualification: str) -> list[Need]:
+        """What a qualification leaves a person holding, as holdings (read once per search)."""
+        if qualification not in self._developed:
+            self._developed[qualification] = []
+            for cid, depth in self.quals[qualification]["develops"].items():
+                data = self.graph.nodes[node_id("Competency", cid)]
+                self._developed[qualification].append(Need.of_competency(data, round(depth * data.get("scale_max", 9))))
+        return self._developed[qualification]
+
     def needs_of(self, role: str) -> list[Need]:
         """A role's requirements, read from the graph once per search."""
         if role not in self._needs:
@@ -580,9 +590,7 @@ class RoutePlanner:
         held = dict(route.held)
         gained = [*self.needs_of(target)]
         for qual in step["training"]:
-            for cid, depth in self.quals[qual["id"]]["develops"].items():
-                data = self.graph.nodes[node_id("Competency", cid)]
-                gained.append(Need.of_competency(data, round(depth * data.get("scale_max", 9))))
+            gained += self.developed_by(qual["id"])
         for need in gained:
             if need.competency not in held or held[need.competency].depth < need.depth:
                 held[need.competency] = need
@@ -682,14 +690,11 @@ class RoutePlanner:
         def closes(qid: str) -> set[str]:
             if qid not in closing:
                 develops = self.quals[qid]["develops"]
-                closing[qid] = {
+                closing[qid] = {  # developed to the level needed, itself or the anchor it resolves to
                     g.competency
                     for g in gap
-                    if any(
-                        (c == g.competency or (anchors[g.competency] is not None and anchors[g.competency] == c))
-                        and depth >= g.depth - 1e-9
-                        for c, depth in develops.items()
-                    )
+                    if max(develops.get(g.competency, -1.0), develops.get(anchors[g.competency] or "", -1.0))
+                    >= g.depth - 1e-9
                 }
             return closing[qid]
 

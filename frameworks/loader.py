@@ -34,6 +34,7 @@ from frameworks.models import (
 from frameworks.parse import FileReport, ParsedFile, yaml_report
 from frameworks.route_checks import check_routes, item_ids
 from frameworks.sources import BUNDLED_LIBRARY, Layer
+from frameworks.supply import resolve_supply
 
 
 @dataclass
@@ -66,6 +67,8 @@ class Library:
     families: dict[str, str] = field(default_factory=lambda: dict(FAMILIES))
     # what each role takes from the roles it builds on: (requirement, role it came from), own entries excluded
     inherited: dict[str, list[tuple[Requirement, str]]] = field(default_factory=dict)
+    # staff in post, vacancies and turnover: {areas, staff_groups, figures} as plain data (frameworks/supply.py)
+    supply: dict = field(default_factory=lambda: {"areas": {}, "staff_groups": {}, "figures": []})
 
 
 def load_library(layers: Sequence[Layer]) -> Library:
@@ -137,6 +140,9 @@ class _Resolver:
         check_routes(self.library, self.link_lines)
         for qid, d in self._register(NeedsFile, lambda m: [((), m, m.id)]).items():
             self._resolve_needs(qid, d)
+        self.library.supply = resolve_supply(
+            self.parsed, self.library.roles, self.library.families, self._reference, self.problems
+        )
         return self.library
 
     def _register(self, file_cls: type, items) -> dict[str, _Definition]:

@@ -474,16 +474,203 @@ class TeamFile(Model):
     members: list[TeamMember] = Field(min_length=1)
 
 
+AS_OF = r"^(undated|\d{4}(/\d{2}|-\d{2}(-\d{2})?)?)$"
+
+
+def _fraction(value: float) -> float:
+    """Rates are fractions: a 9.9 written for 9.9% would otherwise pass as a rate of 990%."""
+    if not 0 <= value <= 1:
+        raise ValueError(f"{value:g} is not a rate from 0 to 1 (write 9.9% as 0.099)")
+    return value
+
+
+Rate = Annotated[
+    float,
+    AfterValidator(_fraction),
+    Field(json_schema_extra={"minimum": 0, "maximum": 1}, description="A fraction from 0 to 1: 9.9% is 0.099."),
+]
+
+
+class SupplyArea(Model):
+    """A place figures are for: England, a region, a county, an integrated care system."""
+
+    name: Text
+    type: Literal["country", "region", "county", "system", "place"] = "place"
+    within: LocalId | None = Field(
+        default=None, description="The larger area (its id): a figure missing here is taken from there."
+    )
+
+
+class StaffGroup(Model):
+    """Roles one published figure stands for (staff groups, a whole sector, 'care workers')."""
+
+    name: Text
+    roles: list[Reference] = Field(default_factory=list, description="Role ids in the group.")
+    families: list[LocalId] = Field(default_factory=list, description="Every role of these career families.")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> StaffGroup:
+        if not self.roles and not self.families:
+            raise ValueError("a staff group needs roles or families")
+        return self
+
+
+class MeanPay(Model):
+    amount: float = Field(ge=0)
+    period: Literal["year", "month", "week", "hour"] = "year"
+
+    @model_validator(mode="after")
+    def _sane(self) -> MeanPay:
+        if self.amount > PAY_LIMITS[self.period]:
+            raise ValueError(
+                f"pay {self.amount:,.0f} a {self.period} is above the limit of {PAY_LIMITS[self.period]:,}"
+            )
+        return self
+
+
+SUPPLY_MEASURES = (
+    "headcount",
+    "fte",
+    "vacancy_rate",
+    "turnover_rate",
+    "leavers_staying_in_sector",
+    "aged_55_plus",
+    "mean_pay",
+)
+
+
+class SupplyFigure(Sourced):
+    """Published figures for one role or staff group in one area, at one date."""
+
+    area: LocalId
+    role: Reference | None = None
+    staff_group: LocalId | None = None
+    as_of: str = Field(
+        pattern=AS_OF, description="When the figures are for: 2022, 2021/22, 2023-02, 2023-02-13 or 'undated'."
+    )
+    headcount: int | None = Field(default=None, ge=0, description="People in post.")
+    fte: float | None = Field(default=None, ge=0, description="Full-time equivalent staff in post.")
+    vacancy_rate: Rate | None = None
+    turnover_rate: Rate | None = Field(default=None, description="Leavers in a year as a fraction of staff in post.")
+    leavers_staying_in_sector: Rate | None = None
+    aged_55_plus: Rate | None = None
+    mean_pay: MeanPay | None = None
+    note: str | None = None
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _year_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @model_validator(mode="after")
+    def _one_subject_and_a_figure(self) -> SupplyFigure:
+        if (self.role is None) == (self.staff_group is None):
+            raise ValueError("a figure is for exactly one of 'role' or 'staff_group'")
+        if all(getattr(self, m) is None for m in SUPPLY_MEASURES):
+            raise ValueError("a figure needs at least one of " + ", ".join(SUPPLY_MEASURES))
+        return self
+
+
+class SupplyFile(NamespacedFile):
+    """`kind: supply`: staff in post, vacancies and turnover per role or staff group and area, each dated
+    and sourced. A later layer's figures for an area and subject replace the earlier layers' ones."""
+
+    kind: Literal["supply"]
+    areas: dict[LocalId, SupplyArea] = Field(default_factory=dict)
+    staff_groups: dict[LocalId, StaffGroup] = Field(default_factory=dict)
+    figures: list[SupplyFigure] = Field(default_factory=list)
+
+
+class PipelineRole(Model):
+    """One role's figures in a pipeline plan; each one left out comes from the library's supply figures."""
+
+    headcount: int | None = Field(default=None, ge=0, le=10_000_000, description="People in post at the start.")
+    establishment: float | None = Field(
+        default=None, ge=0, le=10_000_000, description="Funded posts; default: headcount / (1 - vacancy rate)."
+    )
+    turnover_rate: Rate | None = Field(default=None, description="Leavers in a year as a fraction of staff in post.")
+    vacancy_rate: Annotated[float, Field(ge=0, lt=1)] | None = Field(
+        default=None, description="Vacant posts as a fraction of the establishment (below 1)."
+    )
+    recruits: int | None = Field(
+        default=None, ge=0, le=10_000_000, description="People recruited a year; default: as many as leave."
+    )
+
+
+class PipelineFlow(Model):
+    """A progression route the plan funds: `places` people a year start training from one role for another."""
+
+    from_role: str = Field(alias="from", description="Role id, title or alias the trainees come from.")
+    to: str = Field(description="Role id, title or alias they qualify into.")
+    via: list[str] = Field(
+        default_factory=list,
+        description="Training posts held on the way (e.g. trainee nursing associate): months then default to "
+        "the library's links from -> via -> to.",
+    )
+    places: int = Field(ge=0, le=1_000_000, description="Trainees starting each year.")
+    months: float | None = Field(
+        default=None, ge=0, le=MAX_MONTHS, description="Training time; default: the library's link (or links)."
+    )
+    attrition: Rate = Field(default=0.0, description="Share of starters who do not complete.")
+    cost: float | None = Field(default=None, ge=0, le=10_000_000, description="GBP per trainee per year in training.")
+    first_year: int | None = Field(default=None, ge=1, le=50, description="First plan year places start (default 1).")
+    last_year: int | None = Field(default=None, ge=1, le=50, description="Last plan year places start (default: all).")
+    backfill: bool = Field(default=False, description="Recruit extra people to the from-role to replace the movers.")
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> PipelineFlow:
+        if self.first_year is not None and self.last_year is not None and self.last_year < self.first_year:
+            raise ValueError(f"last_year {self.last_year} is before first_year {self.first_year}")
+        return self
+
+
+class PipelineUncertainty(Model):
+    """How uncertain the rates are: each Monte Carlo run draws every role's turnover rate (and every flow's
+    attrition) once, as rate x (1 + spread x a standard normal draw), kept within 0-1."""
+
+    turnover: float = Field(default=0.0, ge=0, le=1, description="Relative spread of turnover rates (0.2: +-20%).")
+    attrition: float = Field(default=0.0, ge=0, le=1, description="Relative spread of training attrition.")
+    runs: int = Field(default=1000, ge=1, le=100_000, description="Monte Carlo runs (--runs overrides).")
+    seed: int = Field(default=0, ge=0, le=2**32 - 1, description="Random seed (--seed overrides).")
+
+
+def _plan_roles_kind(value: Any) -> str:
+    return "<each>" if isinstance(value, dict) else "<all>"  # <tag>: left out of error locations
+
+
+class PipelinePlan(Model):
+    """`kind: pipeline`: a stock-flow projection of headcount per role under turnover, recruitment and the
+    training routes a plan funds (`pathways pipeline PLAN`)."""
+
+    kind: Literal["pipeline"]
+    name: Text | None = None
+    area: str | None = Field(default=None, description="Area id or name the figures are for (--area overrides).")
+    years: int = Field(default=5, ge=1, le=50, description="Years to project (--years overrides).")
+    roles: Annotated[
+        Annotated[dict[str, PipelineRole], Tag("<each>")] | Annotated[Literal["all"], Tag("<all>")],
+        Discriminator(_plan_roles_kind),
+    ] = Field(
+        default_factory=dict,
+        description="Role name -> figures that override the library's; 'all' for every role with a headcount.",
+    )
+    flows: list[PipelineFlow] = Field(default_factory=list)
+    uncertainty: PipelineUncertainty | None = Field(
+        default=None, description="Spreads of the rates: the projection is then a seeded Monte Carlo run."
+    )
+
+
 FILE_MODELS: dict[str, type[Model]] = {
     "framework": FrameworkFile,
     "roles": RolesFile,
     "qualifications": QualificationsFile,
     "progressions": ProgressionsFile,
     "needs": NeedsFile,
+    "supply": SupplyFile,
 }
 SCHEMA_KINDS: dict[str, type[Model]] = {
     **FILE_MODELS,
     "role-csv": CsvRow,
     "passport": PassportFile,
     "team": TeamFile,
+    "pipeline": PipelinePlan,
 }

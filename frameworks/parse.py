@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from rapidfuzz import process
 
 from frameworks.errors import LibraryError, Problem, key_path, quote
-from frameworks.models import FILE_MODELS, Model
+from frameworks.models import AS_OF, FILE_MODELS, Model
 from frameworks.yamlfile import LineMap, line_for, load_yaml
 
 
@@ -54,6 +54,7 @@ _ITEM_LISTS = {
     "roles": ("roles", "role"),
     "qualifications": ("qualifications", "qualification"),
     "progressions": ("progressions", ""),
+    "supply": ("figures", ""),
 }
 
 
@@ -182,6 +183,10 @@ def problem_from_error(shown: str, lines: LineMap, error: Any, model_cls: type[B
             expected="one of " + ", ".join(allowed) if allowed else "",
         )
     got = error.get("input")
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == AS_OF:
+        return Problem(
+            shown, f"{quote(got)} is not a date", line, key_path(loc), expected="2022, 2021/22, 2023-02 or undated"
+        )
     if kind == "string_pattern_mismatch":
         return Problem(
             shown,

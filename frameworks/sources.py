@@ -17,7 +17,18 @@ from pathlib import Path
 
 from frameworks.errors import LibraryError, Problem
 
-FILE_KINDS = ("framework", "roles", "qualifications", "progressions", "needs", "role-csv", "passport", "team")
+FILE_KINDS = (
+    "framework",
+    "roles",
+    "qualifications",
+    "progressions",
+    "needs",
+    "supply",
+    "role-csv",
+    "passport",
+    "team",
+    "pipeline",
+)
 BUNDLED_LIBRARY = Path(__file__).parent / "library"
 YAML_SUFFIXES = (".yaml", ".yml")
 LIBRARY_SUFFIXES = YAML_SUFFIXES + (".csv",)

@@ -47,6 +47,7 @@ def build_graph(library: Library) -> nx.MultiDiGraph:
         team_templates={qid: t.model_dump(by_alias=True) for qid, t in library.team_templates.items()},
         sectors=dict(library.sectors),
         families=dict(library.families),
+        supply=library.supply,
         files=list(library.files),
         notices=list(library.notices),
         warnings=list(library.warnings),

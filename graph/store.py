@@ -22,7 +22,7 @@ import networkx as nx
 from frameworks.errors import LibraryError, Problem
 from frameworks.sources import Layer
 
-GRAPH_FORMAT = 8  # bump when build_graph's output (or the cache file's layout) changes shape
+GRAPH_FORMAT = 9  # bump when build_graph's output (or the cache file's layout) changes shape
 KEEP_GRAPHS = 8
 
 

@@ -63,6 +63,13 @@ EXPECTED: dict[str, tuple[int | None, str]] = {
     "49-unknown-check.yaml": (9, "roles[0].entry.checks[1]: wrong value 'dbs-super'"),
     "50-standard-with-no-level-only.yaml": (4, "a diploma needs its rqf_level (only kind 'standard' has none)"),
     "51-qualification-named-twice.yaml": (13, "qualification 'mini:induction' is named twice (also in required[0])"),
+    "52-supply-rate-as-percent.yaml": (
+        9,
+        "figures[0].vacancy_rate: 9.9 is not a rate from 0 to 1 (write 9.9% as 0.099)",
+    ),
+    "53-supply-unknown-area.yaml": (10, "figures[1].area: unknown area 'northshir'; did you mean 'northshire'?"),
+    "54-supply-role-and-group.yaml": (8, "figures[0]: a figure is for exactly one of 'role' or 'staff_group'"),
+    "55-supply-bad-date.yaml": (8, "figures[0].as_of: 'Feb 2023' is not a date"),
 }
 
 

@@ -39,8 +39,8 @@ def validate(app: App, paths: tuple[str, ...], fmt: str | None) -> None:
         if default_format(fmt) == "json":
             click.echo(json.dumps(payload, indent=2))
         raise click.exceptions.Exit(2)
-    counts = ("files", "frameworks", "competencies", "roles", "qualifications", "progressions")
-    fields = [(k.capitalize(), payload[k]) for k in counts]
+    counts = ("files", "frameworks", "competencies", "roles", "qualifications", "progressions", "supply_figures")
+    fields = [(k.replace("_", " ").capitalize(), payload[k]) for k in counts]
     emit(View(payload, "Library is valid", fields, notes=report.notices + report.warnings), fmt)
 
 
@@ -149,11 +149,13 @@ def roles_list(app: App, sector: str | None, band: str | None, level: int | None
 
 @roles_group.command("show")
 @click.argument("role")
+@click.option("--area", help="An area of the supply data (kent, england, ...): the role's workforce figures there.")
 @format_option
 @click.pass_obj
-def roles_show(app: App, role: str, fmt: str | None) -> None:
-    """Show one ROLE (id, title or alias; near misses are matched) in full."""
-    record = as_json(app.session.role(role), rounded=True)
+def roles_show(app: App, role: str, area: str | None, fmt: str | None) -> None:
+    """Show one ROLE (id, title or alias; near misses are matched) in full; with --area, its vacancy,
+    turnover and other workforce figures there, each with where, when and its source."""
+    record = as_json(app.session.role(role, area=area), rounded=True)
     app.say_notices()
     fields = _role_fields(record)
     tables = [
@@ -177,7 +179,50 @@ def roles_show(app: App, role: str, fmt: str | None) -> None:
                 "Known progressions",
             )
         )
-    emit(View(record, record["title"], fields, tables), fmt)
+    notes = []
+    if record["supply"] is not None:
+        tables += [_supply_table(record["supply"])] if record["supply"] else []
+        notes = [_supply_note(area, bool(record["supply"]))]
+    emit(View(record, record["title"], fields, tables, notes), fmt)
+
+
+SUPPLY_WORDS = {
+    "headcount": "staff in post",
+    "fte": "full-time equivalent",
+    "vacancy_rate": "vacancy rate",
+    "turnover_rate": "turnover rate",
+    "leavers_staying_in_sector": "leavers staying in the sector",
+    "aged_55_plus": "aged 55 or over",
+    "mean_pay": "mean pay",
+}
+
+
+def _supply_note(area: str | None, found: bool) -> str:
+    if not found:
+        return f"Workforce supply: no figures for this role in '{area}' or any area it lies within."
+    return (
+        f"Workforce supply for '{area}': each figure is for that area or the nearest larger one that has it, the"
+        " newest there, and of one year's figures the one for the role itself or its smallest staff group."
+    )
+
+
+def _supply_table(figures: list[dict]) -> Table:
+    """The role's workforce supply figures (`roles show --area`): each measure with where, when and source."""
+    from pathways.demand import RATES, percent
+
+    rows = []
+    for f in figures:
+        value = f["value"]
+        if f["measure"] in RATES:
+            shown = percent(value)
+        elif isinstance(value, dict):
+            amount = f"£{value['amount']:,.2f}".removesuffix(".00")
+            shown = f"{amount} {'an' if value['period'] == 'hour' else 'a'} {value['period']}"
+        else:
+            shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+        rows.append({**f, "measure": SUPPLY_WORDS.get(f["measure"], f["measure"]), "value": shown})
+    columns = [("measure", "measure"), ("value", "value"), ("area_name", "area"), ("subject", "for")]
+    return Table([*columns, ("as_of", "as of"), ("source", "source")], rows, "Workforce supply")
 
 
 def _role_fields(record: dict) -> list[tuple[str, object]]:

@@ -13,6 +13,7 @@ from cli.jd_commands import jd
 from cli.library_commands import frameworks_group, roles_group, schema, validate
 from cli.neo4j_commands import DEFAULT_URI, neo4j_group
 from cli.overlap_commands import crosswalk, embed, overlap, overlap_matrix, similar, similar_roles
+from cli.pipeline_command import pipeline
 from cli.qualification_commands import qualifications_group
 from cli.routes_commands import routes
 from cli.serve_command import serve
@@ -105,6 +106,7 @@ for command in (
     routes,
     team_group,
     jd,
+    pipeline,
     neo4j_group,
     serve,
 ):

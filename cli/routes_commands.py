@@ -9,6 +9,7 @@ import click
 from cli.app import App, check_sector, emit, top_option
 from cli.output import FORMATS, Table, View, check_plot_path, markdown_escape, plot_format
 from frameworks.levels import AFC_BANDS
+from pathways.demand import percent, shortage_rule
 from pathways.results import as_json
 
 SHEETS = ("html", "docx")  # the adviser's sheet: routes only, written to a file
@@ -50,6 +51,16 @@ SHEETS = ("html", "docx")  # the adviser's sheet: routes only, written to a file
     "--into", metavar="ROLE", help="How do I become ROLE? Every recognised way in: from education and from other roles."
 )
 @click.option("--explain", is_flag=True, help="Show what carries over and the gap at every step.")
+@click.option(
+    "--area",
+    help="An area of the supply data (kent, england, ...): each destination's vacancy and turnover there.",
+)
+@click.option(
+    "--prefer",
+    type=click.Choice(["shortage"]),
+    help="shortage: within each kind of route, routes into hard-to-fill roles (vacancy 10% or more) first"
+    " (in --area, else England).",
+)
 @click.option("--allow-step-down", is_flag=True, help="Allow moves to a lower level.")
 @click.option(
     "--plot", type=click.Path(dir_okay=False), callback=check_plot_path, help="Draw the routes (.png, .svg or .pdf)."
@@ -78,6 +89,8 @@ def routes(
     education: tuple[str, ...],
     into: str | None,
     explain: bool,
+    area: str | None,
+    prefer: str | None,
     allow_step_down: bool,
     plot: str | None,
     fmt: str | None,
@@ -93,6 +106,7 @@ def routes(
     if into:
         given = {"--max-band": max_band, "--max-level": max_level, "--sector": sector != "any"}
         given |= {"--max-steps": max_steps, "--explain": explain, "--allow-step-down": allow_step_down, "--plot": plot}
+        given |= {"--area": area, "--prefer": prefer}
         _check_into(bool(start or passport or education or target), given, fmt)
         return _routes_into(app, into, fmt, output, top)
     if sum(bool(x) for x in (start, passport, education)) != 1:
@@ -101,19 +115,10 @@ def routes(
         raise click.UsageError("give --max-band or --max-level, not both")
     check_sector(app, sector, "--sector", also=("any",))
     held = _passport(passport)
+    options = {"max_band": max_band, "max_level": max_level, "sector": sector, "max_steps": max_steps, "top": top}
+    options |= {"allow_step_down": allow_step_down, "area": area, "prefer": prefer}
     try:
-        answer = app.session.routes(
-            start,
-            to=target,
-            passport=held,
-            education=education,
-            max_band=max_band,
-            max_level=max_level,
-            sector=sector,
-            max_steps=max_steps,
-            top=top,
-            allow_step_down=allow_step_down,
-        )
+        answer = app.session.routes(start, to=target, passport=held, education=education, **options)
     finally:
         app.say_notices()  # a near miss taken, a rebuilt cache: said even when the request is refused
     payload, to_title = as_json(answer, rounded=True), _title(app, answer.to)
@@ -281,6 +286,7 @@ def _view(payload: dict, explain: bool, to_title: str | None = None, mermaid: bo
                 "gap": route["total_gap"],
                 "cross": "yes" if route["cross_sector"] else "",
                 "route": " -> ".join(_step_text(s) for s in route["steps"]),
+                **_demand_cells(route.get("demand")),
             }
         )
         for i, step in enumerate(route["steps"], start=1):
@@ -326,6 +332,8 @@ def _view(payload: dict, explain: bool, to_title: str | None = None, mermaid: bo
         ("cross", "cross-sector"),
         ("route", "steps"),
     ]
+    if payload.get("area"):
+        columns[-1:-1] = [("vacancy", "vacancy"), ("turnover", "turnover")]
     tables = [Table(columns, rows, "Routes")]
     step_columns = [
         ("route", "route"),
@@ -343,8 +351,35 @@ def _view(payload: dict, explain: bool, to_title: str | None = None, mermaid: bo
         "Months: the training each step lists, one after another (experience asked for first is not"
         " included). 'Covers' is how much of the new role's requirements the previous one already meets.",
         f"Ranking: {payload['ranking']}",
+        *_demand_notes(payload),
     ]
     return View(payload, "Progression routes", fields, tables, notes, markdown=_markdown(payload, to_title, mermaid))
+
+
+def _demand_cells(demand: dict | None) -> dict[str, str]:
+    """A route's vacancy and turnover cells: '16% (Kent, 2021/22)', or 'not known'."""
+    if demand is None:
+        return {}
+    return {
+        key: f"{percent(f['value'])} ({f['area_name']}, {f['as_of']})" if f else "not known"
+        for key, f in (("vacancy", demand["vacancy_rate"]), ("turnover", demand["turnover_rate"]))
+    }
+
+
+def _demand_notes(payload: dict) -> list[str]:
+    """Where each route's demand figures come from, and why a route into a shortage role ranks first."""
+    notes = []
+    for n, route in enumerate(payload["routes"], start=1):
+        demand = route.get("demand")
+        if demand:
+            figures = (("vacancy", demand["vacancy_rate"]), ("turnover", demand["turnover_rate"]))
+            sources = "; ".join(f"{label}: {f['source']}" for label, f in figures if f)
+            notes.append(
+                f"{n}. {route['destination']['title']}: "
+                + " ".join(demand["reasons"])
+                + (f" Sources: {sources}." if sources else "")
+            )
+    return notes
 
 
 def _md(text: object) -> str:
@@ -393,6 +428,8 @@ def _markdown(payload: dict, to_title: str | None = None, mermaid: bool = True) 
     if not payload["routes"]:
         lines += ["", f"No route was found within these limits (at most {plural(limits['max_steps'], 'step')}).", ""]
         return "\n".join(lines)
+    if payload.get("prefer") == "shortage":
+        lines += [_md(shortage_rule(payload["routes"][0]["demand"]["area_name"]).strip()), ""]
     if mermaid:
         lines += _mermaid(payload)
     elif origin["resolutions"]:
@@ -401,6 +438,7 @@ def _markdown(payload: dict, to_title: str | None = None, mermaid: bool = True) 
         dest = route["destination"]
         band = f"Band {_md(dest['band'])}" if dest["band"] else f"Level {dest['level']}"
         lines += [f"## {n}. {_md(dest['title'])} ({band}): about {plural(route['total_months'], 'month')}", ""]
+        lines += _demand_lines(route.get("demand"))
         for i, step in enumerate(route["steps"], start=1):
             change = step["sector_change"]
             cross = f" Cross-sector move: {_md(_sector(change[0]))} to {_md(_sector(change[1]))}." if change else ""
@@ -425,6 +463,20 @@ def _markdown(payload: dict, to_title: str | None = None, mermaid: bool = True) 
                 lines.append(f"   - Source: {_link(s['title'], s.get('url'))}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _demand_lines(demand: dict | None) -> list[str]:
+    """A route's demand on the Markdown page: each figure with where, when and its source, then why."""
+    if demand is None:
+        return []
+    lines = []
+    for label, f in (("Vacancy", demand["vacancy_rate"]), ("Turnover", demand["turnover_rate"])):
+        if f:
+            where = f"{_md(f['subject'])}, {_md(f['area_name'])}, {_md(f['as_of'])}; source: {_md(f['source'])}"
+            lines.append(f"- {label} in {_md(demand['area_name'])}: {percent(f['value'])} ({where})")
+        else:
+            lines.append(f"- {label} in {_md(demand['area_name'])}: not known")
+    return [*lines, *(f"- {_md(reason)}" for reason in demand["reasons"]), ""]
 
 
 def _mermaid(payload: dict) -> list[str]:

@@ -61,6 +61,21 @@ def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, int]]:
 @click.option("--min", "minimums", multiple=True, metavar="ROLE=N", help="At least N of a role (repeatable).")
 @click.option("--max-headcount", type=click.IntRange(min=1), help="At most this many people.")
 @click.option("--budget", type=click.FloatRange(min=0, min_open=True), help="Yearly pay budget (GBP).")
+@click.option("--area", help="An area of the supply figures (e.g. kent): its vacancy rates and hard-to-fill roles.")
+@click.option(
+    "--availability",
+    type=click.Choice(["all", "vacancy"]),
+    default="all",
+    show_default=True,
+    help="Size for every post filled, or for the area's vacancy rates (needs --area).",
+)
+@click.option(
+    "--confidence",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.9,
+    show_default=True,
+    help="With --availability vacancy: the chance each need's cover must hold.",
+)
 @format_option
 @click.pass_obj
 def design(
@@ -74,12 +89,17 @@ def design(
     minimums: tuple[str, ...],
     max_headcount: int | None,
     budget: float | None,
+    area: str | None,
+    availability: str,
+    confidence: float,
     fmt: str | None,
 ) -> None:
     """Design the team that covers every need at least cost (or headcount), solved exactly.
 
     Your options win over the needs' own rules about the same role (or headcount, budget, sectors); the
-    answer says which rule each overrode. Options that contradict each other are refused."""
+    answer says which rule each overrode. Options that contradict each other are refused. With --area
+    and --availability vacancy, each post counts as filled with probability 1 - its role's vacancy rate
+    there, and the team is sized so every need's cover holds with probability --confidence."""
     from pathways.teams import Infeasible
 
     try:
@@ -93,6 +113,9 @@ def design(
             minimums=_pairs(minimums, "--min"),
             max_headcount=max_headcount,
             budget=budget,
+            area=area,
+            availability=availability,
+            confidence=confidence,
         )
     except Infeasible as err:
         app.say_notices()
@@ -114,9 +137,41 @@ def _coverage_rows(result: dict) -> list[dict]:
                 f"{b['role']} x{b['count']}" + ("" if b["exact"] else f" (via {b['by']}, {b['similarity']})")
                 for b in row["covered_by"]
             ],
+            "expected_filled": row["expected_filled"],
+            "cover_probability": row["cover_probability"],
         }
         for row in result["coverage"]
     ]
+
+
+def _figure_text(figure: dict | None) -> str | None:
+    """A supply figure with where it is from: '0.3 (Kent, Care workers, 2024/25; Skills for Care ...)'."""
+    if figure is None:
+        return None
+    return f"{figure['value']:g} ({figure['area_name']}, {figure['subject']}, {figure['as_of']}; {figure['source']})"
+
+
+def _availability_parts(result: dict) -> tuple[list[tuple[str, object]], list[Table], list[str]]:
+    """The fields, tables and notes an answer for an area adds: how vacancies were allowed for, the
+    hard-to-fill roles in the team, and what was assumed."""
+    supply = result["availability"]
+    if not supply:
+        return [], [], []
+    if supply["basis"] == "vacancy":
+        how = f"sized for {supply['area_name']}'s vacancy rates: each need's cover holds with probability"
+        how += f" {supply['confidence']:g} or more"
+        plain = f"{_people(supply['plain_headcount'])}, £{supply['plain_cost']:,}"
+        fields = [("Availability", how), ("With every post filled", plain)]
+    else:
+        fields = [("Availability", f"every post filled ({supply['area_name']}'s vacancy rates shown)")]
+    hard = [
+        {**h, "vacancy": _figure_text(h["vacancy_rate"]), "turnover": _figure_text(h["turnover_rate"])}
+        for h in result["hard_to_fill"] or []
+    ]
+    columns = [("role", "role"), ("count", "count"), ("vacancy", "vacancy rate"), ("turnover", "turnover rate")]
+    tables = [Table(columns, hard, f"Hard to fill in {supply['area_name']}")] if hard else []
+    fields.append(("Hard to fill", len(hard) or "none"))
+    return fields, tables, list(supply["assumptions"])
 
 
 def _people(n: int) -> str:
@@ -147,12 +202,16 @@ def _design_view(result: dict) -> View:
         ("By sector", result["by_sector"]),
         ("Rules kept", _rules_text(result["rules"]) or "none"),
     ]
+    supply_fields, supply_tables, assumed = _availability_parts(result)
+    fields += supply_fields
+    vacancy = [("vacancy_rate", "vacancy rate")] if result["availability"] else []
     team = Table(
         [
             ("role", "role"),
             ("title", "title"),
             ("sector", "sector"),
             ("count", "count"),
+            *vacancy,
             ("unit_cost", "unit cost"),
             ("cost", "cost"),
             ("cost_basis", "cost basis"),
@@ -160,6 +219,7 @@ def _design_view(result: dict) -> View:
         result["team"],
         "Team",
     )
+    chances = [("expected_filled", "expected filled"), ("cover_probability", "chance of cover")] if vacancy else []
     cover = Table(
         [
             ("need", "need"),
@@ -167,12 +227,13 @@ def _design_view(result: dict) -> View:
             ("cover", "needed"),
             ("provided", "provided"),
             ("margin", "margin"),
+            *chances,
             ("by", "covered by"),
         ],
         _coverage_rows(result),
         "Coverage",
     )
-    tables = [team, cover]
+    tables = [team, cover, *supply_tables]
     if result["alternatives"]:
         tables.append(
             Table(
@@ -188,7 +249,7 @@ def _design_view(result: dict) -> View:
             )
         )
     credited = sum(1 for row in result["coverage"] if any(not b["exact"] for b in row["covered_by"]))
-    notes = list(result["notices"])
+    notes = list(result["notices"]) + assumed
     if credited:
         verb = "is" if credited == 1 else "are"
         notes.append(

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from pathways.demand import SupplyFigure
 from pathways.errors import QuestionError
 from pathways.results import digits, named
 
@@ -134,6 +135,7 @@ class RoleRecord:
     progresses_to: list[MoveOut]
     progresses_from: list[MoveIn]
     source: list[SourceRef]
+    supply: list[SupplyFigure] | None = None  # with an area (`roles show --area`): its figures, [] if none
 
 
 @dataclass
@@ -344,6 +346,7 @@ class ValidLibrary:
     roles: int
     qualifications: int
     progressions: int
+    supply_figures: int
     notices: list[str]
     warnings: list[str]
 
@@ -388,6 +391,7 @@ def validate(layers_of: Callable[[], list]) -> Validation:
         len(library.roles),
         len(library.qualifications),
         len(library.progressions),
+        len(library.supply["figures"]),
         list(library.notices),
         list(library.warnings),
     )

@@ -34,6 +34,7 @@ RESULT_KINDS: dict[str, str] = {
     "team-design": "pathways.teams:TeamDesign",
     "team-assess": "pathways.teams:TeamAssessment",
     "jd": "pathways.jd:JobDescription",
+    "pipeline": "pathways.pipeline:Pipeline",
     "validate": "pathways.library:Validation",
     "graph-stats": "pathways.library:GraphStats",
     "team-templates": "pathways.library:TeamTemplates",

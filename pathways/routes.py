@@ -24,7 +24,8 @@ How a route is built (the README repeats it):
   which, in `skips`), then less time before fewer steps. So a detour through a sideways or lower role
   never outranks a ladder to the same destination, and a shortcut is offered as the next option. Without a target each
   destination appears once and at most two routes share a first move; with a target, routes that differ
-  only by sideways steps count once.
+  only by sideways steps count once. A `preference` (`routes --prefer shortage`, pathways.demand) orders
+  destinations within a tier, before everything else but the tier.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from graph.build import alternatives, node_id
 from graph.overlap import Need, coverage_of, role_needs
 from graph.overlap_matrix import RequirementTable, SimilaritySource, coverage_from_holdings, coverage_of_one
 from graph.queries import role_summary
+from pathways.demand import RouteDemand
 from pathways.errors import QuestionError
 from pathways.library import QualificationRef, Resolution, RoleSummary, SourceRef
 from pathways.results import digits, named
@@ -203,6 +205,7 @@ class RouteRecord:
     cross_sector: bool
     tier: Tier
     steps: list[RouteStep]
+    demand: RouteDemand | None = None  # the destination's vacancy and turnover, when an area was asked for
 
 
 @dataclass
@@ -215,6 +218,8 @@ class RoutesAnswer:
     matcher: dict[str, str | float | int | None]
     ranking: str
     routes: list[RouteRecord]
+    area: str | None = None  # the area the destinations' demand is for (pathways.demand)
+    prefer: str | None = None  # "shortage": hard-to-fill destinations first within each tier
 
 
 @dataclass
@@ -414,8 +419,9 @@ def _qualifications(graph: nx.MultiDiGraph) -> dict[str, dict]:
 class RoutePlanner:
     """Searches routes over one graph with one matcher; each step is computed once per holding."""
 
-    def __init__(self, graph: nx.MultiDiGraph, matcher: Matcher):
+    def __init__(self, graph: nx.MultiDiGraph, matcher: Matcher, preference: Callable[[str], float] | None = None):
         self.graph, self.matcher = graph, matcher
+        self.preference = preference or (lambda role: 0.0)  # within a tier, lower first (pathways.demand)
         self.roles = sorted(d["id"] for _, d in graph.nodes(data=True) if d["kind"] == "Role")
         self.index = {r: i for i, r in enumerate(self.roles)}
         self.table = RequirementTable.from_graph(graph, self.roles)
@@ -788,13 +794,13 @@ class RoutePlanner:
 
     def _rank(self, found: list[Route], start: Start, target: str | None, sector: str | None, top: int) -> list[Route]:
         def key(route: Route) -> tuple:
-            tier = route_tier(self.graph, route, start)
+            tier, prefer = route_tier(self.graph, route, start), self.preference(route.roles[-1])
             if start.role is None:  # no role to rise from: the way in where most of what they can do carries over
                 carried = -route.steps[0]["coverage"]
-                return (tier, len(route.steps), carried, route_time(route), route.gap, route.roles)
+                return (tier, prefer, len(route.steps), carried, route_time(route), route.gap, route.roles)
             gain = int(self.level[self.index[route.roles[-1]]]) - start.level
             up = gain > 0 or self.graph.nodes[node_id("Role", route.roles[-1])].get("training_post", False)
-            return (tier, not up, len(route.steps), route_time(route), route.gap, route.roles)
+            return (tier, prefer, not up, len(route.steps), route_time(route), route.gap, route.roles)
 
         def to_target(route: Route) -> tuple:  # one destination: the whole ladder, then the least time
             shortcuts = sum(1 for step in route.steps if step["skips"])
@@ -926,15 +932,17 @@ def find_routes(
     max_steps: int | None = None,
     top: int = 5,
     allow_step_down: bool = False,
+    preference: Callable[[str], float] | None = None,
 ) -> RoutesAnswer:
     """Routes from one start (a role id, a passport with resolved ids, or education qualification ids),
     ending at `to` if given, within the level cap (see level_cap) and `max_steps` (default 3, or 5 with
-    a destination, so a whole ladder fits); destinations in `sector` unless "any"."""
+    a destination, so a whole ladder fits); destinations in `sector` unless "any". `preference(role)`
+    orders destinations within a tier, lower first (pathways.demand.shortage_first)."""
     start = starting_point(graph, matcher, role, passport, education)
     cap = level_cap(graph, start, to, max_band, max_level, sector, allow_step_down)
     steps = max_steps or (5 if to is not None else 3)
     ending_in = None if sector == "any" else sector
-    found = RoutePlanner(graph, matcher).routes(start, to, cap, ending_in, steps, top, allow_step_down)
+    found = RoutePlanner(graph, matcher, preference).routes(start, to, cap, ending_in, steps, top, allow_step_down)
     return RoutesAnswer(
         from_=RouteOrigin(
             start.key, start.title, start.role, start.level, start.sector, [Resolution(**r) for r in start.resolutions]

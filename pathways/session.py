@@ -22,9 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
     import networkx as nx
 
-    from frameworks.models import PassportFile  # helper A
+    from frameworks.models import PassportFile, PipelinePlan  # helper A; PipelinePlan: issue 15
     from graph.matching import Matcher
     from pathways.competencies import Crosswalk, SimilarCompetencies  # helper B
     from pathways.jd import JobDescription  # helper C
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
         Validation,
     )
     from pathways.overlap import Overlap, OverlapMatrix, SimilarRoles  # helper B
+    from pathways.pipeline import Pipeline  # issue 15
     from pathways.publish import PushReport, Verification
     from pathways.routes import RoutesAnswer, WaysInto  # helper A
     from pathways.teams import TeamAssessment, TeamDesign  # helper C
@@ -212,11 +216,24 @@ class Session:
 
     # -- the questions (each area owns its section; results are pathways.results types) ----------
     # [library questions: find, role, roles, frameworks, qualifications] (owner: lead)
-    def role(self, name: str) -> RoleRecord:
-        """One role in full: requirements, qualifications, entry, pay, moves in and out, sources."""
+    def role(self, name: str, area: str | None = None) -> RoleRecord:
+        """One role in full: requirements, qualifications, entry, pay, moves in and out, sources; with an
+        `area` (a name or id), its workforce supply figures there too (pathways.demand.role_supply)."""
         from pathways.library import role_record
 
-        return role_record(self.graph, self.qid("Role", name))
+        record = role_record(self.graph, self.qid("Role", name))
+        if area is not None:
+            from pathways.demand import role_supply
+
+            record.supply = role_supply(self.graph, record.id, self.area(area))
+        return record
+
+    def area(self, name: str) -> str:
+        """The id of the supply data's area a name means (id or name, any case); graph.lookup.NotFound
+        lists the nearest areas."""
+        from pathways.demand import area_id
+
+        return area_id(self.graph, name)
 
     def roles(self, *, sector: str | None = None, band: str | None = None, level: int | None = None) -> RoleList:
         """Roles of a sector, band (or the matching level for unbanded roles) and level."""
@@ -353,16 +370,25 @@ class Session:
         max_steps: int | None = None,
         top: int = 5,
         allow_step_down: bool = False,
+        area: str | None = None,
+        prefer: str | None = None,
     ) -> RoutesAnswer:
         """Progression routes from one start: a role's name (`start`), a skills passport (a PassportFile or
         its YAML/CSV file) or the education held (names such as "GCSE", "A level"). `to` names a destination;
         the cap is `max_band` or `max_level` (default: level 4, or above a start or destination already
-        higher); `sector` limits destinations. A request the limits rule out raises QuestionError."""
-        from pathways.routes import find_routes, resolved_passport
+        higher); `sector` limits destinations. A request the limits rule out raises QuestionError. With an
+        `area` (a name or id), each route carries its destination's vacancy and turnover there;
+        `prefer="shortage"` puts routes into hard-to-fill roles first within each tier (pathways.demand;
+        judged on England when no area is given, with a notice)."""
+        from pathways.demand import demand_routes
+        from pathways.routes import resolved_passport
 
-        return find_routes(
+        return demand_routes(
             self.graph,
             self.matcher,
+            self.area(area) if area is not None else None,
+            prefer,
+            self.notices,
             role=self.qid("Role", start) if start else None,
             passport=resolved_passport(passport, self.qid) if passport is not None else None,
             education=[self.qid("Qualification", name) for name in education],
@@ -395,15 +421,22 @@ class Session:
         minimums: dict[str, int] | Sequence[tuple[str, int]] = (),
         max_headcount: int | None = None,
         budget: float | None = None,
+        area: str | None = None,
+        availability: str = "all",
+        confidence: float = 0.9,
     ) -> TeamDesign:
         """The cheapest team (or, with objective="headcount", the smallest) covering every need, solved
         exactly. `needs` is a bundled template's id, a needs file's path, or a needs document already
         loaded (a dict as pathways.teams.read_needs_file returns). Roles are named as users name them;
         `caps`/`minimums` are {role: N} (at most / at least N); `sectors` a list or "a,b". These win over
         the needs' own rules about the same thing (the answer lists what they overrode). Options that
-        contradict each other raise teams.Conflict (a QuestionError); no team at all, teams.Infeasible."""
+        contradict each other raise teams.Conflict (a QuestionError); no team at all, teams.Infeasible.
+        `area` (an id or name) adds the area's vacancy rates and each need's chance of cover to the answer;
+        availability="vacancy" (which needs an area) sizes the team so that each need's cover holds with
+        probability `confidence` when each post is filled with probability 1 - its role's vacancy rate."""
         from pathways import teams
 
+        area_id = teams.check_availability(self.graph, area, availability, confidence)
         doc = teams.needs_document(self.graph, needs)
         role = self._role_qid
         options = teams.Options(
@@ -415,7 +448,9 @@ class Session:
             budget=budget,
         )
         teams.check_options(self.graph, doc, options)  # before any matching: a contradiction is cheap to find
-        return teams.design(self.graph, self.matcher, doc, objective, allow_blended_role, options)
+        return teams.design(
+            self.graph, self.matcher, doc, objective, allow_blended_role, options, area_id, availability, confidence
+        )
 
     def team_assess(self, team: str | Path | Sequence[dict], needs: str | Path | dict) -> TeamAssessment:
         """How a team covers the needs: gaps, single points of failure, duplication, the cheapest training
@@ -443,6 +478,24 @@ class Session:
 
         ids = [self._role_qid(r) for r in (role, *blend_with)]
         return draft(self.graph, self.matcher, ids, title, band, level)
+
+    # [workforce pipelines: pipeline] (owner: helper B, issue 15)
+    def pipeline(
+        self,
+        plan: str | Path | Mapping[str, Any] | PipelinePlan,
+        *,
+        area: str | None = None,
+        years: int | None = None,
+        runs: int | None = None,
+        seed: int | None = None,
+    ) -> Pipeline:
+        """Headcount per role year by year under turnover, recruitment and the training routes a plan funds
+        (pathways.pipeline). `plan` is a plan file's path, a plan as data or a PipelinePlan; `area`, `years`,
+        `runs` (0: expected values; else seeded Monte Carlo runs) and `seed` override the plan's. A bad
+        plan raises LibraryError with located problems; a role with no figures to start from, QuestionError."""
+        from pathways.pipeline import project
+
+        return project(self.graph, plan, area=area, years=years, runs=runs, seed=seed)
 
     def _role_qid(self, name: str) -> str:
         return self.qid("Role", name)

@@ -17,6 +17,20 @@ How it works (the README repeats it):
   each other are refused (Conflict), and nothing a user asked for is dropped silently.
 - A team file may name fewer people than a role's `count`: the rest are unnamed posts. Named people are
   shown by name wherever the assessment talks about who (cover, single points of failure, training).
+- Robust design (`availability="vacancy"`, an area): each post is taken as filled, independently of the
+  others, with probability 1 - its role's vacancy rate in the area (graph.supply: the area's own figure,
+  else that of an area it lies within; a role with none is taken as always filled, and the answer says
+  so). The vacancy rate already reflects turnover (a leaver's post stands empty until refilled), so
+  turnover is reported, not counted again. Every need's cover must then hold with probability
+  `confidence` or more: for a cover of one, P(nobody filled) = prod v_r^x_r, which is linear in logs
+  (sum x_r log v_r <= log(1 - confidence)); for a larger cover k, a cut loop bounds the expected filled
+  posts (sum x_r (1 - v_r) >= k + margin, starting at k x confidence, which any team whose cover holds
+  keeps, as E[filled] >= k P(filled >= k)), checks the exact (Poisson binomial) probability of at least k
+  filled and raises that need's margin until it holds. The team is the cheapest meeting those
+  cuts, not proven the cheapest of every team whose cover holds. The answer gives each need's expected
+  filled posts and chance of cover, the plain (every post filled) team for comparison, and the roles in
+  the mix that are hard to fill (vacancy rate of graph.supply.HARD_TO_FILL_VACANCY or more), with where
+  each figure is from.
 """
 
 from __future__ import annotations
@@ -30,6 +44,8 @@ import numpy as np
 
 from graph.build import node_id
 from graph.overlap import Need, match_skills, mutual_overlap, role_needs
+from graph.supply import HARD_TO_FILL_VACANCY, supply_data, supply_of
+from pathways.demand import SupplyFigure, area_id, supply_figure
 from pathways.errors import QuestionError
 from pathways.library import Resolution
 from pathways.results import digits, named
@@ -38,6 +54,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from graph.matching import Matcher
+    from graph.supply import Figure
 
 HOURS_A_YEAR = 37.5 * 52
 # NHS Agenda for Change 2025/26 (England), midpoints of each band's range, from the library's role
@@ -51,6 +68,7 @@ AFC_MIDPOINTS = {
     6: (38682 + 46580) / 2,
 }
 ALTERNATIVES = 3
+CUT_ROUNDS = 60  # at most this many solves to hold cover of more than one at the asked confidence
 SOLVE_SECONDS = 30  # per solve; a design runs the main solve, its alternatives and any infeasibility checks
 
 
@@ -91,6 +109,8 @@ class NeedBrief:
 
 @dataclass
 class TeamMember:
+    """A role in a designed team; `vacancy_rate` is the area's figure when an area was given."""
+
     role: str
     title: str
     sector: str
@@ -100,6 +120,7 @@ class TeamMember:
     cost: int
     cost_basis: str
     blended_from: list[str]
+    vacancy_rate: float | None = digits(3, default=None)
 
 
 @dataclass
@@ -118,11 +139,17 @@ class DesignCover:
 
 @dataclass
 class DesignRow:
+    """How a designed team covers a need. With an area: `expected_filled`, the posts covering it expected
+    to be filled at the area's vacancy rates, and `cover_probability`, the chance that at least `cover` of
+    them are (each post filled independently)."""
+
     need: NeedBrief
     provided: int
     margin: int
     covered_by: list[DesignCover]
     resolution: Resolution | None
+    expected_filled: float | None = digits(2, default=None)
+    cover_probability: float | None = digits(3, default=None)
 
 
 @dataclass
@@ -157,9 +184,40 @@ class Override:
 
 
 @dataclass
+class HardToFill:
+    """A role in the team at a vacancy rate of graph.supply.HARD_TO_FILL_VACANCY or more."""
+
+    role: str
+    title: str
+    count: int
+    vacancy_rate: SupplyFigure
+    turnover_rate: SupplyFigure | None
+
+
+@dataclass
+class Availability:
+    """How the design allows for vacancies in an area. basis "vacancy": each post is taken as filled,
+    independently, with probability 1 - its role's vacancy rate, and every need's cover holds with
+    probability `confidence` or more; basis "all": the team is sized as if every post were filled and the
+    area's figures are only reported. `plain_headcount` and `plain_cost` are the team sized with every post
+    filled; `assumed_filled`, the roles the design could use that have no vacancy figure for the area (or
+    any area it lies within), taken as always filled; `assumptions` says all this in words."""
+
+    basis: Literal["all", "vacancy"]
+    area: str
+    area_name: str
+    confidence: float
+    plain_headcount: int
+    plain_cost: int
+    assumed_filled: list[str]
+    assumptions: list[str]
+
+
+@dataclass
 class TeamDesign:
     """The optimal team for a needs document. `rules` are the rules kept (only those set: min_roles,
-    max_roles, exclude, max_headcount, budget, sector_share, sectors), in a needs file's words."""
+    max_roles, exclude, max_headcount, budget, sector_share, sectors), in a needs file's words.
+    `availability` and `hard_to_fill` are set only for a design for an area (else None)."""
 
     needs: NeedsRef
     objective: Literal["cost", "headcount"]
@@ -175,6 +233,8 @@ class TeamDesign:
     overridden: list[Override]
     notices: list[str]
     rules: dict[str, Any]
+    availability: Availability | None = None
+    hard_to_fill: list[HardToFill] | None = None
 
 
 @dataclass
@@ -310,6 +370,7 @@ class Candidate:
     cost_basis: str
     needs: list[Need]
     blended_from: list[str] = field(default_factory=list)
+    vacancy: float | None = None  # the vacancy rate in the area a design is for, when known
 
 
 def resolve_needs(graph: nx.MultiDiGraph, matcher: Matcher, needs: list[dict]) -> list[TeamNeed]:
@@ -725,7 +786,10 @@ def combine_rules(needs_doc: dict, opts: Options, role_sector: dict[str, str]) -
 class Problem:
     """The integer program's data, so the same team can be solved, explained and varied. `blocked` roles
     (excluded, or outside the chosen sectors) stay in the pool at zero, so an explanation can name them;
-    `origin` says how a rule the user set was written (e.g. '--max hsc:x=2')."""
+    `origin` says how a rule the user set was written (e.g. '--max hsc:x=2'). With `confidence`, every
+    need's cover must hold with that probability at the candidates' vacancy rates (see the module's
+    docstring); `area` (a name) is set when the candidates carry an area's rates, to report each need's
+    chance of cover."""
 
     pool: list[Candidate]
     needs: list[TeamNeed]
@@ -734,9 +798,54 @@ class Problem:
     objective: str = "cost"
     blocked: dict[str, str] = field(default_factory=dict)
     origin: dict = field(default_factory=dict)
+    confidence: float | None = None
+    area: str | None = None
+
+    @property
+    def filled(self) -> np.ndarray:
+        """Per candidate, the chance a post is filled: 1 - its vacancy rate (1 when none is known)."""
+        return np.array([1.0 - (c.vacancy or 0.0) for c in self.pool])
+
+    def expected_filled(self, counts: np.ndarray, n: int) -> float:
+        return float(np.dot(counts * self.covers[:, n], self.filled))
+
+    def cover_probability(self, counts: np.ndarray, n: int) -> float:
+        """The chance at least `cover` of the posts covering need n are filled (Poisson binomial)."""
+        chances, filled = np.ones(1), self.filled
+        for r in np.nonzero(self.covers[:, n] & (counts > 0))[0]:
+            p = filled[r]
+            for _ in range(int(counts[r])):
+                chances = np.convolve(chances, [1.0 - p, p])
+        return float(chances[self.needs[n].cover :].sum())
 
     def solve(self, extra_upper: dict[int, int] | None = None) -> np.ndarray | None:
-        """Counts per candidate at the optimum, or None if infeasible."""
+        """Counts per candidate at the optimum, or None if infeasible. With `confidence`, needs whose cover
+        is more than one are held by a cut loop: while a need's chance of cover falls short, ask for more
+        expected filled posts on it (at least the smallest chance a post that could cover it is filled)
+        and solve again."""
+        margins: dict[int, float] = {}
+        for _ in range(CUT_ROUNDS):
+            counts = self._solve_once(extra_upper, margins)
+            if counts is None or self.confidence is None:
+                return counts
+            short = [
+                n
+                for n, need in enumerate(self.needs)
+                if need.cover > 1 and self.cover_probability(counts, n) < self.confidence - 1e-9
+            ]
+            if not short:
+                return counts
+            filled = self.filled
+            for n in short:
+                able = self.covers[:, n] & (filled > 0)
+                step = float(filled[able].min()) if able.any() else 1.0
+                margins[n] = self.expected_filled(counts, n) - self.needs[n].cover + step
+        raise QuestionError(
+            f"the team design did not settle within {CUT_ROUNDS} rounds of raising cover for vacancies; try a"
+            " lower --confidence or tighter rules"
+        )
+
+    def _solve_once(self, extra_upper: dict[int, int] | None, margins: dict[int, float]) -> np.ndarray | None:
         from scipy.optimize import Bounds, LinearConstraint, milp
 
         k = len(self.pool)
@@ -750,6 +859,18 @@ class Problem:
             rows.append(self.covers[:, n].astype(float))
             low.append(need.cover)
             high.append(np.inf)
+        if self.confidence is not None:  # each need's cover holds with probability `confidence`
+            filled = self.filled
+            for n, need in enumerate(self.needs):
+                column = self.covers[:, n].astype(float)
+                if need.cover == 1:  # P(none filled) = prod v^x <= 1 - confidence, in logs
+                    rows.append(column * np.log(np.maximum(1.0 - filled, 1e-9)))
+                    low.append(-np.inf)
+                    high.append(np.log(1.0 - self.confidence))
+                else:  # expected filled posts: at least cover x confidence (E[X] >= k P(X >= k)) to start
+                    rows.append(column * filled)  # with, raised by the cut loop in solve() until the chance holds
+                    low.append(need.cover + margins.get(n, -need.cover * (1 - self.confidence)) - 1e-9)
+                    high.append(np.inf)
         if self.rules.get("max_headcount"):
             rows.append(np.ones(k))
             low.append(0)
@@ -839,46 +960,59 @@ class Problem:
                 )
         if reasons:
             return reasons
+        every = self._every_need()
         for rule in ("max_headcount", "budget", "sector_share", "min_roles", "max_roles"):
             if not self.rules.get(rule):
                 continue
             without = {**self.rules, rule: None if rule in ("max_headcount", "budget") else {}}
             objective = "headcount" if rule == "max_headcount" else "cost"
-            counts = Problem(self.pool, self.needs, self.covers, without, objective, self.blocked).solve()
+            counts = self._variant(without, objective).solve()
             if counts is None:
                 continue
             others = " while keeping the other rules" if self.rules.get("min_roles") else ""
             if rule == "max_headcount":
                 reasons.append(
-                    f"{self.origin.get(rule, rule)} {self.rules[rule]} is too small: covering every need{others} "
+                    f"{self.origin.get(rule, rule)} {self.rules[rule]} is too small: {every}{others} "
                     f"takes at least {int(counts.sum())} people"
                 )
             elif rule == "budget":
                 cost = float(np.dot(counts, [c.cost for c in self.pool]))
                 reasons.append(
                     f"{self.origin.get(rule, rule)} £{self.rules[rule]:,.0f} is too small: the cheapest team "
-                    f"covering every need{others} costs £{cost:,.0f} a year"
+                    f"{every}{others} costs £{cost:,.0f} a year"
                 )
             elif rule == "sector_share":
                 shares = "; ".join(share_text(s, v) for s, v in self.rules[rule].items())
-                reasons.append(f"the rule {shares} cannot be kept together with covering every need")
+                reasons.append(f"the rule {shares} cannot be kept together with {every}")
             else:
                 named = ", ".join(self.label(rule, role) for role in self.rules[rule])
                 what = "minimums" if rule == "min_roles" else "caps"
-                reasons.append(f"the role {what} ({named}) cannot be kept together with covering every need")
+                reasons.append(f"the role {what} ({named}) cannot be kept together with {every}")
         if reasons:
             return reasons
         groups = [g for g in ("max_headcount", "budget", "sector_share", "min_roles", "max_roles") if self.rules.get(g)]
         for i, first in enumerate(groups):
             for second in groups[i + 1 :]:
                 without = {**self.rules, first: _nothing(first), second: _nothing(second)}
-                if (
-                    Problem(self.pool, self.needs, self.covers, without, self.objective, self.blocked).solve()
-                    is not None
-                ):
+                if self._variant(without, self.objective).solve() is not None:
                     named = " and ".join(", ".join(self._rule_words(g)) for g in (first, second))
-                    reasons.append(f"{named} cannot all be kept together with covering every need")
+                    reasons.append(f"{named} cannot all be kept together with {every}")
         return reasons or ["the needs and rules cannot all be met together: " + ", ".join(self._all_rules())]
+
+    def _variant(self, rules: dict, objective: str) -> Problem:
+        """The same problem under other rules (and objective), for explaining infeasibility."""
+        from dataclasses import replace
+
+        return replace(self, rules=rules, objective=objective, origin={})
+
+    def _every_need(self) -> str:
+        return "covering every need" + self.chance()
+
+    def chance(self) -> str:
+        """How sure cover must be, for messages ('' when every post is taken as filled)."""
+        if self.confidence is None:
+            return ""
+        return f" with probability {self.confidence:g} at {self.area}'s vacancy rates"
 
     def _rule_words(self, group: str) -> list[str]:
         if group in ("max_headcount", "budget"):
@@ -942,6 +1076,7 @@ def team_record(problem: Problem, counts: np.ndarray, how: dict) -> SolvedTeam:
             round(cand.cost * count),
             cand.cost_basis,
             cand.blended_from,
+            cand.vacancy,
         )
         for cand, count in zip(problem.pool, counts, strict=True)
         if count
@@ -953,7 +1088,11 @@ def team_record(problem: Problem, counts: np.ndarray, how: dict) -> SolvedTeam:
             for r in np.nonzero(problem.covers[:, n] & (counts > 0))[0]
         ]
         provided = sum(b.count for b in by)
-        rows.append(DesignRow(need.brief(), provided, provided - need.cover, by, need.resolution))
+        row = DesignRow(need.brief(), provided, provided - need.cover, by, need.resolution)
+        if problem.area is not None:
+            row.expected_filled = problem.expected_filled(counts, n)
+            row.cover_probability = problem.cover_probability(counts, n)
+        rows.append(row)
     by_sector: dict[str, int] = {}
     for member in team:
         by_sector[member.sector] = by_sector.get(member.sector, 0) + member.count
@@ -987,9 +1126,15 @@ def design(
     objective: str = "cost",
     blended: bool = False,
     options: Options | None = None,
+    area: str | None = None,
+    availability: str = "all",
+    confidence: float = 0.9,
 ) -> TeamDesign:
     """The optimal team for a needs document (a template's dict or a needs file) under its rules and the
-    user's options, with alternatives. Raises Conflict (contradicting constraints) or Infeasible."""
+    user's options, with alternatives. Raises Conflict (contradicting constraints) or Infeasible. With an
+    `area` (an area id: see check_availability) each role carries the area's vacancy rate and each need its
+    chance of cover; availability "vacancy" sizes the team so every need's cover holds with probability
+    `confidence` (the module's docstring says how)."""
     if objective not in ("cost", "headcount"):
         raise QuestionError(f"objective must be 'cost' or 'headcount', not {objective!r}")
     opts = options or Options()
@@ -1011,25 +1156,31 @@ def design(
     ]
     if blended:
         pool = pool + blended_candidates([c for c in pool if c.id not in blocked], matcher)
+    figures = _with_vacancies(graph, pool, area) if area else {}
+    robust = {
+        "confidence": confidence if availability == "vacancy" else None,
+        "area": supply_data(graph)["areas"][area]["name"] if area else None,
+    }
     needs = resolve_needs(graph, matcher, needs_doc["needs"])
     covers, how = coverage(pool, needs, matcher)
-    problem = Problem(pool, needs, covers, rules, objective, blocked, origin)
+    problem = Problem(pool, needs, covers, rules, objective, blocked, origin, **robust)
     counts = problem.solve()
     if counts is None:
         culprits = []
         for written, fewer in _each_option_left_out(opts):
             rules2, _, origin2 = combine_rules(needs_doc, fewer, role_sector)
             blocked2 = _blocked(pool, rules2, origin2, fewer)
-            if Problem(pool, needs, covers, rules2, objective, blocked2, origin2).solve() is not None:
+            if Problem(pool, needs, covers, rules2, objective, blocked2, origin2, **robust).solve() is not None:
                 culprits.append(written)
         source = needs_doc.get("id") or "the needs"
         blamed = [
-            f"with {c} no team covers every need under the other rules of {source} and your options;"
+            f"with {c} no team covers every need{problem.chance()} under the other rules of {source} and your options;"
             " without it one does"
             for c in culprits
         ]
-        raise Infeasible(blamed + problem.explain_infeasible())
+        raise Infeasible(blamed + _vacancies_bite(problem) + problem.explain_infeasible())
     best = team_record(problem, counts, how)
+    supply = _availability(problem, best, figures, area, availability, confidence) if area else None
     return TeamDesign(
         needs=NeedsRef(needs_doc.get("id"), needs_doc.get("title")),
         objective=objective,  # type: ignore[arg-type]  # checked above
@@ -1050,6 +1201,114 @@ def design(
         overridden=[Override(o["rule"], o["from"], o["by"]) for o in overrides],
         notices=[f"your {o['by']} overrides the rule {o['rule']} of {o['from']}" for o in overrides] + notices,
         rules={k: v for k, v in rules.items() if v},
+        availability=supply[0] if supply else None,
+        hard_to_fill=supply[1] if supply else None,
+    )
+
+
+def check_availability(graph: nx.MultiDiGraph, area: str | None, availability: str, confidence: float) -> str | None:
+    """The id of the area a design allows for (None without one), once the options agree: availability
+    "vacancy" needs an area, confidence lies strictly between 0 and 1. An unknown area raises
+    graph.lookup.NotFound naming the nearest areas; the rest are QuestionErrors."""
+    if availability not in ("all", "vacancy"):
+        raise QuestionError(f"availability must be 'all' or 'vacancy', not {availability!r}")
+    if not 0 < confidence < 1:
+        raise QuestionError(f"--confidence must be above 0 and below 1 (e.g. 0.9), not {confidence:g}")
+    if availability == "vacancy" and not area:
+        raise QuestionError("--availability vacancy needs --area: the area whose vacancy rates to size the team for")
+    if not area:
+        return None
+    return area_id(graph, area)
+
+
+def _with_vacancies(graph: nx.MultiDiGraph, pool: list[Candidate], area: str) -> dict[str, dict[str, Figure]]:
+    """Set each candidate's vacancy rate in the area (a blended role: the higher of its two roles'), and
+    return the figures per role."""
+    figures = {c.id: supply_of(graph, c.id, area) for c in pool if not c.blended_from}
+    for cand in pool:
+        rates = [
+            figures[r]["vacancy_rate"].value for r in cand.blended_from or [cand.id] if "vacancy_rate" in figures[r]
+        ]
+        cand.vacancy = float(max(rates)) if rates else None
+    return figures
+
+
+def _vacancies_bite(problem: Problem) -> list[str]:
+    """Why a design sized for vacancies has no team, when one with every post filled does."""
+    from dataclasses import replace
+
+    if problem.confidence is None or replace(problem, confidence=None).solve() is None:
+        return []
+    return [
+        f"with every post filled a team covers every need under the rules, but no team keeps them while "
+        f"holding each need's cover with probability {problem.confidence:g} at {problem.area}'s vacancy rates;"
+        " lower --confidence or loosen the rules"
+    ]
+
+
+def _availability(
+    problem: Problem,
+    best: SolvedTeam,
+    figures: dict[str, dict[str, Figure]],
+    area: str,
+    basis: str,
+    confidence: float,
+) -> tuple[Availability, list[HardToFill]]:
+    """How the design allowed for the area's vacancies, and the hard-to-fill roles in its team."""
+    from dataclasses import replace
+
+    plain_headcount, plain_cost = best.headcount, best.cost
+    if problem.confidence is not None:  # the same question with every post filled, for comparison
+        counts = replace(problem, confidence=None).solve()
+        if counts is not None:
+            plain_headcount = int(counts.sum())
+            plain_cost = sum(round(c.cost * n) for c, n in zip(problem.pool, counts, strict=True) if n)
+    usable = [c for c in problem.pool if c.id not in problem.blocked]
+    unknown = sorted(c.id for c in usable if c.vacancy is None)
+    in_team = [m.role for m in best.team if m.vacancy_rate is None]
+    name = problem.area
+    said = [
+        f"each post is taken as filled with probability 1 - its role's vacancy rate in {name} (or the nearest"
+        " larger area with a figure), independently of the other posts; every need's cover holds with"
+        f" probability {problem.confidence:g} or more"
+        if problem.confidence is not None
+        else f"the team is sized as if every post were filled; each need's chance of cover at {name}'s vacancy"
+        " rates is shown (--availability vacancy sizes the team for them)",
+        "a vacancy rate already reflects turnover (a leaver's post stands empty until it is refilled), so"
+        " turnover is shown for hard-to-fill roles, not counted again",
+    ]
+    if unknown:
+        one = len(unknown) == 1
+        said.append(
+            f"{len(unknown)} of the {len(usable)} roles the design could use {'has' if one else 'have'} no vacancy"
+            f" figure for {name} or any area it lies within and {'is' if one else 'are'} taken as always filled,"
+            f" which favours {'it' if one else 'them'}"
+            + (f": {', '.join(unknown)}" if len(unknown) <= 5 else "")
+            + (f"; in this team: {', '.join(in_team)}" if in_team and len(unknown) > 5 else "")
+        )
+    if any(c.blended_from for c in usable):
+        said.append("a blended role is taken at the higher vacancy rate of its two roles")
+    hard = []
+    for member in sorted(best.team, key=lambda m: (-(m.vacancy_rate or 0.0), m.role)):
+        if member.vacancy_rate is None or member.vacancy_rate < HARD_TO_FILL_VACANCY:
+            continue
+        role = max(
+            (r for r in member.blended_from or [member.role] if "vacancy_rate" in figures[r]),
+            key=lambda r: figures[r]["vacancy_rate"].value,
+        )
+        turnover = figures[role].get("turnover_rate")
+        hard.append(
+            HardToFill(
+                member.role,
+                member.title,
+                member.count,
+                supply_figure("vacancy_rate", figures[role]["vacancy_rate"]),
+                supply_figure("turnover_rate", turnover) if turnover else None,
+            )
+        )
+    return (
+        Availability(basis, area, name, confidence, plain_headcount, plain_cost, unknown, said),  # type: ignore[arg-type]
+        hard,
     )
 
 

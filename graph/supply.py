@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from graph.lookup import NotFound, grade
+from graph.lookup import NotFound
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -59,8 +59,15 @@ def find_area(graph: nx.MultiDiGraph, text: str) -> str:
     for area_id, area in areas.items():
         if text.strip().lower() in (area_id, area["name"].lower()):
             return area_id
-    scored = sorted(((max(grade(text, a)[0], grade(text, v["name"])[0]), a) for a, v in areas.items()), reverse=True)
-    near = [(a, areas[a]["name"]) for score, a in scored[:3] if score >= 60]
+    from rapidfuzz import fuzz, utils
+
+    def score(area_id: str) -> float:  # plain spelling distance: area names are short (Kent), so any guess helps
+        return max(
+            fuzz.ratio(text, name, processor=utils.default_process) for name in (area_id, areas[area_id]["name"])
+        )
+
+    scored = sorted(((score(a), a) for a in areas), reverse=True)
+    near = [(a, areas[a]["name"]) for value, a in scored[:3] if value >= 60]
     raise NotFound("Area", text, near or [(a, v["name"]) for a, v in list(areas.items())[:5]])
 
 

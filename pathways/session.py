@@ -216,7 +216,7 @@ class Session:
 
     # -- the questions (each area owns its section; results are pathways.results types) ----------
     # [library questions: find, role, roles, frameworks, qualifications] (owner: lead)
-    def role(self, name: str, area: str | None = None) -> RoleRecord:
+    def role(self, name: str, *, area: str | None = None) -> RoleRecord:
         """One role in full: requirements, qualifications, entry, pay, moves in and out, sources; with an
         `area` (a name or id), its workforce supply figures there too (pathways.demand.role_supply)."""
         from pathways.library import role_record

@@ -136,6 +136,17 @@ def test_routes_json_equals_cli(client: TestClient, run) -> None:
     assert got == run.json("routes", "care worker", "--to", "registered nurse (adult)", "--max-band", "5")
 
 
+def test_role_and_routes_json_for_an_area_equal_cli(client: TestClient, run) -> None:
+    """Issue 15: `roles show --area` and `routes --area --prefer shortage` have their twins too."""
+    got = client.get("/api/roles/registered nurse (mental health)", params={"area": "Kent"}).json()
+    assert got["supply"], "the bundled Kent figures cover mental health nurses"
+    assert got == run.json("roles", "show", "registered nurse (mental health)", "--area", "Kent")
+    params = {"from": "healthcare assistant", "area": "kent", "prefer": "shortage"}
+    routes = client.get("/api/routes", params=params).json()
+    assert routes["area"] == "kent" and routes["prefer"] == "shortage" and all(r["demand"] for r in routes["routes"])
+    assert routes == run.json("routes", "healthcare assistant", "--area", "kent", "--prefer", "shortage")
+
+
 def test_passport_routes_json_equals_cli(client: TestClient, run) -> None:
     passport = EXAMPLES / "passport.yaml"
     with passport.open("rb") as handle:
@@ -329,7 +340,7 @@ def test_api_errors_are_json_with_the_message(client: TestClient, run) -> None:
 
 
 def test_a_bug_is_a_plain_500_page_without_a_trace(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(name: str):
+    def broken(name: str, **options):
         raise RuntimeError("internal detail /secret/path")
 
     monkeypatch.setattr(session, "role", broken)

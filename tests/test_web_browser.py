@@ -165,3 +165,33 @@ def test_role_page_ways_in_and_the_overlap_heatmap_are_accessible(server: str, p
     page.locator("svg.pathways-diagram").wait_for(timeout=60_000)
     assert "Health roles against Social care roles" in page.locator("h2#heatmap").inner_text()
     assert_accessible(page)
+
+
+def assert_no_violations(page) -> None:
+    """No axe-core violation of any impact on the page as it stands."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    summary = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in violations]
+    assert not violations, f"{page.url}: " + "; ".join(summary)
+
+
+def test_workforce_supply_and_the_pipeline_pass_axe(server: str, page) -> None:
+    """Issue 15: the role page with an area chosen, then on to the planner with the area kept; the pipeline
+    planner's example with its charts."""
+    page.goto(server + "/roles/care%20worker")
+    page.get_by_label("Area").select_option("kent")
+    page.get_by_role("button", name="Show the figures").click()
+    page.wait_for_url("**/roles/hsc%3Acare-worker?area=kent*")
+    assert page.locator("table", has=page.locator("caption", has_text="Workforce supply in Kent")).is_visible()
+    assert_no_violations(page)
+    page.get_by_role("link", name="Plan routes from this role").click()
+    page.locator("h2#routes").wait_for(timeout=60_000)
+    assert page.get_by_label("Area for jobs figures (optional)").input_value() == "kent"
+    assert page.locator("dl.pathways-demand").count() >= 1
+    page.goto(server + "/pipeline")
+    assert_no_violations(page)
+    page.get_by_role("link", name="Try an example").click()
+    page.locator("h2#pipeline").wait_for(timeout=60_000)
+    assert page.locator("svg.pathways-chart").count() == 2 and page.locator("polygon.pathways-band").count() == 2
+    assert_no_violations(page)

@@ -115,6 +115,15 @@ def test_design_json_equals_cli_for_a_template_with_an_exclusion(client: TestCli
     assert got == run.json("team", "design", TEMPLATE, "--exclude", "district nurse")
 
 
+def test_design_json_for_vacancies_in_an_area_equals_cli(client: TestClient, run) -> None:
+    """Issue 15: `team design --area A --availability vacancy --confidence C` has its twin too."""
+    params = {"template": TEMPLATE, "area": "kent", "availability": "vacancy", "confidence": "0.8"}
+    got = client.get("/api/team/design", params=params).json()
+    assert got["availability"]["basis"] == "vacancy" and got["availability"]["confidence"] == 0.8
+    want = run.json("team", "design", TEMPLATE, "--area", "kent", "--availability", "vacancy", "--confidence", "0.8")
+    assert got == want
+
+
 def test_design_json_equals_cli_for_an_uploaded_needs_file_with_rules(client: TestClient, run) -> None:
     data = {"objective": "headcount", "max": "care worker=4", "sectors": "health,social_care"}
     got = client.post("/api/team/design", files={"needs": upload("my-needs.yaml")}, data=data).json()

@@ -19,7 +19,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from web import compare, jd, pages, planner, teams
+from web import compare, jd, pages, pipeline, planner, teams
 from web.errors import Failure, TooLarge
 from web.site import _TITLES, LOG, STATIC, Site
 
@@ -48,6 +48,7 @@ def create_app(session: Session, *, max_upload: int = MAX_UPLOAD) -> Starlette:
         *compare.routes(site),
         *teams.routes(site),
         *jd.routes(site),
+        *pipeline.routes(site),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 

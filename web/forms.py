@@ -49,6 +49,20 @@ def integer(params: Mapping[str, str], name: str, low: int, high: int, default: 
     return number
 
 
+def fraction(params: Mapping[str, str], name: str, default: float, label: str | None = None) -> float:
+    """A number strictly between 0 and 1 (as the CLI's FloatRange(0, 1, open)); "90%" is read as 0.9."""
+    value = text(params, name)
+    if value is None:
+        return default
+    try:
+        number = float(value[:-1]) / 100 if value.endswith("%") else float(value)
+    except ValueError:
+        raise BadInput(f"'{value}' is not a number", name) from None
+    if not 0 < number < 1:
+        raise BadInput(f"{label or name} must be above 0 and below 1 (for example 0.9), not {value}", name)
+    return number
+
+
 def sector(
     params: Mapping[str, str], known: Sequence[str], name: str = "sector", also: Sequence[str] = ()
 ) -> str | None:

@@ -22,6 +22,7 @@ from frameworks.levels import AFC_BANDS
 from pathways.results import as_json
 from web import forms
 from web.errors import BadInput, failure_of
+from web.supply import area_name, area_named, area_options
 
 if TYPE_CHECKING:
     from pathways.library import RoleRecord
@@ -91,9 +92,10 @@ async def roles_api(site: Site, request: Request) -> Response:
 
 
 async def role_api(site: Site, request: Request) -> Response:
-    """`pathways roles show ROLE --format json`."""
+    """`pathways roles show ROLE [--area AREA] --format json`."""
     name = request.path_params["role"]
-    asked = await site.ask(lambda s: s.role(name))
+    area = await area_named(site, request.query_params)
+    asked = await site.ask(lambda s: s.role(name, area=area))
     return JSONResponse(as_json(asked.value, rounded=True))
 
 
@@ -163,16 +165,32 @@ async def _fill_find(site: Site, params, context: dict, families: list[str]) -> 
 
 
 async def role_page(site: Site, request: Request) -> Response:
-    """One role in full: band, level, dated pay, requirements by framework area, qualifications, moves."""
+    """One role in full: band, level, dated pay, requirements by framework area, qualifications, moves; with
+    `area`, its workforce supply figures there (`roles show ROLE --area AREA`). An area the library does not
+    know is shown next to the area chooser, over the role without figures."""
     name = request.path_params["role"]
-    asked = await site.ask(lambda s: _role_view(site, s.role(name)))
+    error, area = None, None
+    try:
+        area = await area_named(site, request.query_params)
+    except BadInput as err:
+        error = failure_of(err)
+    asked = await site.ask(lambda s: _role_view(site, s.role(name, area=area)))
     role_id = asked.value["role"].id
     around = await remembered(
         site,
         ("around", role_id),
         lambda s: {"similar": s.similar_roles(role_id, top=SIMILAR_TOP), "ways_in": s.routes_into(role_id)},
     )
-    return site.page(request, "role.html", notices=[*asked.notices, *around.notices], **asked.value, **around.value)
+    context = {
+        **asked.value,
+        **around.value,
+        "area": area,
+        "area_name": await area_name(site, area),
+        "area_options": await area_options(site),
+        "area_asked": str(request.query_params.get("area") or ""),
+    }
+    status = error.status if error else 200
+    return site.page(request, "role.html", status, error=error, notices=[*asked.notices, *around.notices], **context)
 
 
 def _role_view(site: Site, role: RoleRecord) -> dict:

@@ -8,6 +8,9 @@ Each start is its own plain form (no script needed), chosen by `start=`:
 - POST /routes with `skills` (one a line, `level` the default level) like `--have FILE` of an equal passport;
 - POST /routes with a passport file (YAML or CSV) like `--have FILE`.
 
+Every start also takes `area` (an area of the supply figures: each destination's vacancy and turnover there,
+as `--area AREA`) and `prefer=shortage` (hard-to-fill destinations first, as `--prefer shortage`).
+
 Their JSON twins are GET and POST /api/routes, equal to the CLI's `--format json`; /routes/sheet takes the
 same fields and `format=html|docx` and answers with the adviser's sheet, drawn by cli/routes_sheet.py as
 `--format html|docx` draws it.
@@ -27,12 +30,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from frameworks.levels import AFC_BANDS
+from pathways.demand import PREFERENCES
 from pathways.results import as_json
 from web import forms
 from web.diagram import route_diagram
 from web.errors import BadInput, NotKnown, TooLarge, failure_of
 from web.pages import remembered, sector_names
 from web.site import Site
+from web.supply import area_name, area_named, area_options
 
 if TYPE_CHECKING:
     from frameworks.models import PassportFile
@@ -93,6 +98,8 @@ async def _question(site: Site, request: Request) -> dict[str, Any]:
     }
     if question["max_band"] and question["max_level"]:
         raise BadInput("give a band cap or a level cap, not both", "max_band")
+    question["area"] = await area_named(site, params)
+    question["prefer"] = preference(params)
     kind = start_kind(params, request.method)
     if kind == "role":
         question["start"] = forms.text(params, "from", required=True, label="a role to start from")
@@ -108,6 +115,14 @@ async def _question(site: Site, request: Request) -> dict[str, Any]:
     if question["to"]:
         await site.role_named(question["to"], "to")  # a name the library does not know points at its field
     return question
+
+
+def preference(params: Any) -> str | None:
+    """`prefer=shortage` (the "most vacancies" box) as the CLI's `--prefer shortage`; None when not ticked."""
+    value = forms.text(params, "prefer")
+    if value is not None and value not in PREFERENCES:
+        raise BadInput(f"prefer must be {' or '.join(PREFERENCES)}, not '{value}'", "prefer")
+    return value
 
 
 async def _education(site: Site, names: list[str]) -> list[str]:
@@ -225,7 +240,8 @@ def question_key(question: dict[str, Any]) -> tuple:
 
 
 async def routes_api(site: Site, request: Request) -> Response:
-    """`pathways routes FROM|--from-education Q|--have FILE [--to R] [--max-band N] [--sector S] --format json`."""
+    """`pathways routes FROM|--from-education Q|--have FILE [--to R] [--max-band N] [--sector S] [--area A]
+    [--prefer shortage] --format json`."""
     question = await _question(site, request)
     asked = await remembered(site, question_key(question), _ask_routes(question))
     return JSONResponse(as_json(asked.value, rounded=True))
@@ -272,13 +288,17 @@ async def planner_page(site: Site, request: Request) -> Response:
     context: dict[str, Any] = {
         "kind": kind,
         "starts": STARTS,
-        "values": {k: str(params.get(k) or "") for k in ("from", "to", "max_band", "sector", "skills", "level")},
+        "values": {
+            k: str(params.get(k) or "")
+            for k in ("from", "to", "max_band", "sector", "skills", "level", "area", "prefer")
+        },
         "chosen": set(params.getlist("education")),
         "education_options": [(q.id, q.title) for q in education],
         "level_options": [(str(n), f"Level {n}") for n in range(1, 10)],
         "band_options": [(b, f"Band {b}") for b in AFC_BANDS],
         "sector_options": [("any", "Any sector"), *sorted(sectors.items())],
         "sectors": sectors,
+        "area_options": await area_options(site),
         "answer": None,
         "diagram": None,
         "download": None,
@@ -301,6 +321,8 @@ async def planner_page(site: Site, request: Request) -> Response:
         to_title=_to_title(answer),
         from_heading=_from_heading(kind, answer),
         download=_download(kind, question, params),
+        area=answer.area,
+        area_name=await area_name(site, answer.area),
     )
     return site.page(request, "routes.html", notices=answered.notices, **context)
 
@@ -309,7 +331,7 @@ def _download(kind: str, question: dict[str, Any], params: Any) -> dict[str, Any
     """How the page asks for the sheet of the answer it shows: the same question again, as a GET link's
     fields (role, education) or as hidden fields of a POST (typed skills, a passport given back as JSON)."""
     fields: list[tuple[str, str]] = [("start", kind)]
-    for key in ("to", "max_band", "sector"):
+    for key in ("to", "max_band", "sector", "area", "prefer"):
         if params.get(key):
             fields.append((key, str(params.get(key))))
     if kind == "role":

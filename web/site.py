@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from web import supply
 from web.errors import BadInput, Failure, NotKnown, failure_of
 from web.forms import chosen_template
 
@@ -53,6 +54,7 @@ class Site:
         ("/compare", "Compare two roles"),
         ("/team", "Team designer"),
         ("/jd", "Job descriptions"),
+        ("/pipeline", "Pipelines"),
     )
 
     def __init__(self, session: Session, max_upload: int):
@@ -68,6 +70,7 @@ class Site:
         )
         self.env.tests["web_address"] = web_address
         self.env.globals["chosen_template"] = chosen_template
+        supply.install(self.env)
         self._areas: dict[str, tuple[str, str]] | None = None
 
     # -- asking the library -----------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The team designer and the team assessment, with their JSON twins (`pathways team design|assess|templates`).
 
-GET /team?template=ID[&exclude=ROLE...] (or POST /team with an uploaded needs file) answers like `pathways
-team design NEEDS --exclude ROLE --max ROLE=N ...`; POST /team/assess with a team file like `pathways team
-assess TEAM --needs NEEDS`. Their twins, /api/team/design and /api/team/assess, are the CLI's `--format json`.
+GET /team?template=ID[&exclude=ROLE...][&area=A&availability=vacancy&confidence=0.9] (or POST /team with an
+uploaded needs file) answers like `pathways team design NEEDS --exclude ROLE --max ROLE=N --area A ...`; POST
+/team/assess with a team file like `pathways team assess TEAM --needs NEEDS`. Their twins, /api/team/design
+and /api/team/assess, are the CLI's `--format json`.
 
 Uploaded files are read by the CLI's own readers (`read_needs_file`, `read_team_file`) from a private temporary
 folder, so a broken file gets the CLI's one-line, located message, with the folder taken out of it. Field
@@ -22,11 +23,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from graph.supply import HARD_TO_FILL_VACANCY
+from pathways.demand import percent
 from pathways.results import as_json
 from web import forms
 from web.errors import BadInput, Failure, TooLarge, failure_of
 from web.pages import sector_names
 from web.site import Site
+from web.supply import area_named, area_options
 
 NEEDS_SUFFIXES = (".yaml", ".yml", ".json")  # what `pathways team design NEEDS` reads as a file
 TEAM_SUFFIXES = (".yaml", ".yml")
@@ -39,7 +43,12 @@ OPTION_FIELDS = (  # the CLI option a library message names -> the form field to
     ("--max", "max"),
     ("--min", "min"),
     ("NEEDS", "template"),
+    ("--availability", "availability"),
+    ("--confidence", "confidence"),
+    ("--area", "area"),
 )
+AVAILABILITY = {"all": "Every post filled", "vacancy": "Allow for the area's vacancies"}
+DEFAULT_CONFIDENCE = 0.9  # as `team design --confidence`
 
 
 def routes(site: Site) -> list[Route]:
@@ -163,7 +172,12 @@ async def design_question(site: Site, params: Any) -> dict[str, Any]:
         "minimums": role_counts(params, "min"),
         "max_headcount": forms.integer(params, "max_headcount", 1, 100_000),
         "budget": budget(params),
+        "area": await area_named(site, params),
+        "availability": forms.text(params, "availability") or "all",
+        "confidence": forms.fraction(params, "confidence", DEFAULT_CONFIDENCE, "confidence"),
     }
+    if question["availability"] not in AVAILABILITY:
+        raise BadInput(f"availability must be all or vacancy, not '{question['availability']}'", "availability")
     for field, names in (
         ("exclude", question["exclude"]),
         ("max", [r for r, _ in question["caps"]]),
@@ -205,7 +219,8 @@ async def templates_api(site: Site, request: Request) -> Response:
 
 
 async def design_api(site: Site, request: Request) -> Response:
-    """`pathways team design NEEDS [--exclude R] [--max R=N] [--min R=N] [...] --format json`; no feasible
+    """`pathways team design NEEDS [--exclude R] [--max R=N] [--min R=N] [--area A --availability vacancy
+    --confidence C] [...] --format json`; no feasible
     team is a 400 with the CLI's first `infeasible:` line as `error` and every line in `reasons`."""
     question = await design_question(site, await params_of(site, request))
     try:
@@ -241,12 +256,15 @@ async def _choices(site: Site) -> dict[str, Any]:
         "template_options": [(t.id, t.title) for t in templates],
         "sector_options": sorted(sectors.items()),
         "sectors": sectors,
+        "area_options": await area_options(site),
+        "availability_options": list(AVAILABILITY.items()),
     }
 
 
 def _values(params: Any) -> dict[str, Any]:
     """The form as it was filled in, to show it again (files cannot be refilled; browsers forbid it)."""
-    text = {k: str(params.get(k) or "") for k in ("template", "objective", "max_headcount", "budget")}
+    keys = ("template", "objective", "max_headcount", "budget", "area", "availability", "confidence")
+    text = {k: str(params.get(k) or "") for k in keys}
     text.update({k: "\n".join(lines_or_raw(params, k)) for k in ("exclude", "max", "min")})
     text["sectors"] = [s for s in params.getlist("sectors") if isinstance(s, str)] if hasattr(params, "getlist") else []
     text["allow_blended_role"] = bool(params.get("allow_blended_role"))
@@ -283,7 +301,8 @@ async def design_page(site: Site, request: Request) -> Response:
     for alternative in result.alternatives:
         titles.update({m.role: m.title for m in alternative.team})  # blended roles are not in the library
     titles.update({m.role: m.title for m in result.team})
-    context.update(result=result, titles=titles, rules=rules_text(result.rules, titles))
+    floor = percent(HARD_TO_FILL_VACANCY)
+    context.update(result=result, titles=titles, rules=rules_text(result.rules, titles), hard_to_fill_floor=floor)
     return site.page(request, "team.html", notices=[*asked.notices, *result.notices], **context)
 
 

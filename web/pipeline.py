@@ -1,0 +1,234 @@
+"""The pipeline planner ("grow your own", issue 15): a simple plan typed into a form, projected by
+Session.pipeline as `pathways pipeline PLAN` projects a plan file, shown as a chart per role and the
+numbers year by year.
+
+GET /pipeline?area=A&years=N&flow1_from=R&flow1_to=R[&flow1_via=R]&flow1_places=N[&flow1_months=M]
+[&flow1_attrition=P]...[&role1=R&headcount1=N&turnover1=P]...[&runs=N&seed=S] answers like `pathways
+pipeline PLAN --runs N --seed S` for the plan the fields make (`plan_question`): up to FLOW_ROWS flows, each
+from one role to another (through a training post if given) with its places a year, its months (blank: the
+library's links) and its attrition; up to ROLE_ROWS roles' own starting headcount and turnover (blank: the
+library's figures for the area). Rates are typed as percentages (12 for 12%), as people say them; the plan
+holds fractions. Its JSON twin, GET or POST /api/pipeline with the same fields, is the CLI's --format json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from pathways.results import as_json
+from web import forms
+from web.chart import count_text, pipeline_charts
+from web.errors import BadInput, failure_of
+from web.pages import remembered
+from web.site import Site
+from web.supply import area_named, area_options
+
+FLOW_ROWS = 3  # flows a form offers: a plan of more is a file for `pathways pipeline`
+ROLE_ROWS = 4
+MAX_YEARS, MAX_RUNS, MAX_SEED = 50, 100_000, 2**32 - 1  # as `pathways pipeline` --years, --runs and --seed
+MAX_PLACES, MAX_HEADCOUNT, MAX_MONTHS = 1_000_000, 10_000_000, 600  # as the plan format (frameworks/models.py)
+DEFAULT_YEARS = 5
+FLOW_PARTS = ("from", "to", "via", "places", "months", "attrition")
+EXAMPLE = (  # the example plan the page offers (examples/pipeline-nursing-associates.yaml, without its costs)
+    "area=kent&years=5&flow1_from=healthcare+assistant&flow1_to=nursing+associate"
+    "&flow1_via=trainee+nursing+associate&flow1_places=20&flow1_attrition=10&role1=healthcare+assistant"
+    "&headcount1=1200&turnover1=12&role2=nursing+associate&headcount2=150&turnover2=8&runs=1000&seed=42"
+)
+
+
+def routes(site: Site) -> list[Route]:
+    both = ["GET", "POST"]
+    return [
+        Route("/pipeline", site.guard(lambda r: pipeline_page(site, r)), methods=both, name="pipeline"),
+        Route("/api/pipeline", site.guard(lambda r: pipeline_api(site, r)), methods=both),
+    ]
+
+
+# -- reading the form ---------------------------------------------------------------------------------------
+async def _params(request: Request) -> Any:
+    if request.method == "POST":
+        return await request.form(max_files=0, max_fields=80)
+    return request.query_params
+
+
+def number(params: Any, name: str, high: float, label: str, *, whole: bool = False) -> float | int | None:
+    """A number from 0 to `high` (commas allowed); None when empty."""
+    value = forms.text(params, name, label=label)
+    if value is None:
+        return None
+    try:
+        parsed = float(value.replace(",", ""))
+    except ValueError:
+        raise BadInput(f"{label}: '{value}' is not a number", name) from None
+    if whole and not parsed.is_integer():
+        raise BadInput(f"{label}: '{value}' is not a whole number", name)
+    if not 0 <= parsed <= high:
+        raise BadInput(f"{label} must be from 0 to {high:,}", name)
+    return int(parsed) if whole else parsed
+
+
+def rate(params: Any, name: str, label: str) -> float | None:
+    """A percentage typed as 12 or 12% (a fraction for the plan: 0.12); None when empty."""
+    value = forms.text(params, name, label=label)
+    if value is None:
+        return None
+    try:
+        parsed = float(value.removesuffix("%").strip())
+    except ValueError:
+        raise BadInput(f"{label}: '{value}' is not a percentage", name) from None
+    if not 0 <= parsed <= 100:
+        raise BadInput(f"{label} must be a percentage from 0 to 100", name)
+    return parsed / 100
+
+
+async def _role(site: Site, params: Any, name: str, label: str, *, required: bool = False) -> str | None:
+    """The qualified id of the role a field names (a near miss is taken and said, as on every page)."""
+    text = forms.text(params, name, required=required, label=label)
+    if text is None:
+        return None
+    return (await site.role_named(text, name)).value.qid
+
+
+async def _flow(site: Site, params: Any, n: int) -> dict | None:
+    """Flow row n as a plan's flow, or None when the row is empty."""
+    field = {part: f"flow{n}_{part}" for part in FLOW_PARTS}
+    if not any(forms.text(params, f) for f in field.values()):
+        return None
+    flow: dict[str, Any] = {
+        "from": await _role(site, params, field["from"], f"the role flow {n} trains people from", required=True),
+        "to": await _role(site, params, field["to"], f"the role flow {n} trains people for", required=True),
+    }
+    via = await _role(site, params, field["via"], f"flow {n}'s training post")
+    if via is not None:
+        flow["via"] = [via]
+    places = number(params, field["places"], MAX_PLACES, f"flow {n}'s places a year", whole=True)
+    if places is None:
+        raise BadInput(f"enter flow {n}'s places a year", field["places"])
+    flow["places"] = places
+    months = number(params, field["months"], MAX_MONTHS, f"flow {n}'s months of training")
+    if months is not None:
+        flow["months"] = months
+    attrition = rate(params, field["attrition"], f"flow {n}'s attrition")
+    if attrition is not None:
+        flow["attrition"] = attrition
+    return flow
+
+
+async def _roles(site: Site, params: Any) -> dict[str, dict]:
+    """The starting figures typed for roles: {role id: {headcount, turnover_rate}}."""
+    roles: dict[str, dict] = {}
+    for n in range(1, ROLE_ROWS + 1):
+        headcount = number(params, f"headcount{n}", MAX_HEADCOUNT, f"row {n}'s headcount", whole=True)
+        turnover = rate(params, f"turnover{n}", f"row {n}'s turnover")
+        role = await _role(site, params, f"role{n}", f"the role of row {n}")
+        if role is None:
+            if headcount is not None or turnover is not None:
+                raise BadInput(f"enter the role row {n}'s figures are for", f"role{n}")
+            continue
+        if role in roles:
+            raise BadInput(f"{role} has figures in two rows; give each role once", f"role{n}")
+        given = {"headcount": headcount, "turnover_rate": turnover}
+        roles[role] = {key: value for key, value in given.items() if value is not None}
+    return roles
+
+
+async def plan_question(site: Site, params: Any) -> dict[str, Any]:
+    """Keyword arguments for Session.pipeline: the plan the form makes, and the Monte Carlo runs and seed."""
+    plan: dict[str, Any] = {"years": forms.integer(params, "years", 1, MAX_YEARS, default=DEFAULT_YEARS)}
+    name = forms.text(params, "name", label="the plan's name")
+    if name is not None:
+        plan["name"] = name
+    area = await area_named(site, params)
+    if area is not None:
+        plan["area"] = area
+    flows = [flow for n in range(1, FLOW_ROWS + 1) if (flow := await _flow(site, params, n)) is not None]
+    roles = await _roles(site, params)
+    if not flows and not roles:
+        raise BadInput(
+            "enter at least one flow: the role trainees come from, the role they train for and the places", "flow1_from"
+        )
+    plan.update(roles=roles, flows=flows)
+    runs = forms.integer(params, "runs", 0, MAX_RUNS)
+    seed = forms.integer(params, "seed", 0, MAX_SEED)
+    return {"plan": plan, "runs": runs, "seed": seed}
+
+
+def field_of(key: str) -> str | None:
+    """The form field a plan problem is about, by its key path (`flows[0].places` -> `flow1_places`)."""
+    found = re.match(r"flows\[(\d+)\](?:\.(\w+))?", key)
+    if found:
+        part = found.group(2) if found.group(2) in FLOW_PARTS else "months"  # no link: give the months
+        return f"flow{int(found.group(1)) + 1}_{part}"
+    return "area" if key == "area" else None
+
+
+async def projected(site: Site, question: dict[str, Any]) -> Any:
+    """Session.pipeline's answer (Asked), kept for the same plan; a plan the library refuses points at its
+    field when the problem names one."""
+    from frameworks.errors import LibraryError, one_line
+
+    key = ("pipeline", json.dumps(question, sort_keys=True))
+    try:
+        return await remembered(
+            site, key, lambda s: s.pipeline(question["plan"], runs=question["runs"], seed=question["seed"])
+        )
+    except LibraryError as err:
+        message = "; ".join(one_line(str(p)) for p in err.problems)
+        raise BadInput(message, field_of(err.problems[0].key)) from None
+
+
+# -- answering ----------------------------------------------------------------------------------------------
+async def pipeline_api(site: Site, request: Request) -> Response:
+    """`pathways pipeline PLAN [--runs N] [--seed S] --format json` for the plan the fields make."""
+    question = await plan_question(site, await _params(request))
+    asked = await projected(site, question)
+    return JSONResponse(as_json(asked.value, rounded=True))
+
+
+def _values(params: Any) -> dict[str, str]:
+    """The form as it was filled in, to show it again."""
+    names = ["name", "area", "years", "runs", "seed"]
+    names += [f"flow{n}_{part}" for n in range(1, FLOW_ROWS + 1) for part in FLOW_PARTS]
+    names += [f"{part}{n}" for n in range(1, ROLE_ROWS + 1) for part in ("role", "headcount", "turnover")]
+    return {name: str(params.get(name) or "")[: forms.MAX_TEXT] for name in names}
+
+
+async def pipeline_page(site: Site, request: Request) -> Response:
+    """The plan form, and once asked the projection: what to read first, a chart per role, then each role's
+    numbers year by year, the starting figures with where each is from, and the flows."""
+    params = await _params(request)
+    context: dict[str, Any] = {
+        "values": _values(params),
+        "area_options": await area_options(site),
+        "flow_rows": range(1, FLOW_ROWS + 1),
+        "role_rows": range(1, ROLE_ROWS + 1),
+        "example": EXAMPLE,
+        "result": None,
+    }
+    if not any(value for key, value in context["values"].items() if key not in ("area", "years", "runs", "seed")):
+        return site.page(request, "pipeline.html", **context)
+    try:
+        asked = await projected(site, await plan_question(site, params))
+    except Exception as err:
+        failure = failure_of(err)
+        if failure is None:
+            raise
+        return site.page(request, "pipeline.html", failure.status, error=failure, **context)
+    payload = as_json(asked.value, rounded=True)
+    by_role = {
+        role["role"]: [r for r in payload["headcount"] if r["role"] == role["role"]] for role in payload["roles"]
+    }
+    context.update(
+        result=payload,
+        charts=pipeline_charts(payload),
+        by_role=by_role,
+        count=count_text,
+        json_link="/api/pipeline?" + str(request.url.query) if request.method == "GET" else None,
+    )
+    return site.page(request, "pipeline.html", notices=asked.notices, **context)

@@ -201,8 +201,8 @@ def _supply_note(area: str | None, found: bool) -> str:
     if not found:
         return f"Workforce supply: no figures for this role in '{area}' or any area it lies within."
     return (
-        f"Workforce supply for '{area}': each figure is for that area or the nearest larger one that has it, the"
-        " newest there, and of one year's figures the one for the role itself or its smallest staff group."
+        f"Workforce supply for '{area}': each figure is for that area or the nearest larger one that has it, for"
+        " the role itself or else the smallest staff group holding it, and the newest of those."
     )
 
 

@@ -193,6 +193,7 @@ def sheet_data(graph, payload: dict, person: str | None = None, today: datetime.
                 "tier": TIER_WORDS.get(route["tier"], route["tier"]),
                 "path": titles,
                 "steps": steps,
+                "jobs": (route.get("demand") or {}).get("reasons") or [],  # vacancies there, with --area
             }
         )
     sector = "any sector" if limits["sector"] == "any" else _sector(limits["sector"])
@@ -210,7 +211,18 @@ def sheet_data(graph, payload: dict, person: str | None = None, today: datetime.
         "date": f"{(today or datetime.date.today()):%d %B %Y}".lstrip("0"),
         "diagram": diagram(payload, label),
         "routes": routes,
+        "ranking": _shortage_words(payload),
     }
+
+
+def _shortage_words(payload: dict) -> str | None:
+    """Why the order differs from the usual one, when the routes were ranked towards shortage roles."""
+    if payload.get("prefer") != "shortage":
+        return None
+    return (
+        "Routes into roles that are hard to fill (one post in ten or more vacant) come first within each kind"
+        " of route, the highest vacancy first; each route says its figure and where it is from."
+    )
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -338,6 +350,8 @@ def render_docx(sheet: dict, picture: bytes | None = None) -> bytes:
     if sheet["to"]:
         rows.append(("Aiming for", sheet["to"]))
     rows += [("Your words", r) for r in sheet["resolutions"]]
+    if sheet["ranking"]:
+        rows.append(("Order", sheet["ranking"]))
     rows.append(("Prepared", sheet["date"]))
     for label, value in rows:
         cells = summary.add_row().cells
@@ -349,6 +363,8 @@ def render_docx(sheet: dict, picture: bytes | None = None) -> bytes:
     for route in sheet["routes"]:
         doc.add_heading(f"{route['number']}. {route['destination']} ({route['band']})", level=1)
         doc.add_paragraph(f"About {route['months']} of training; {route['tier']}.")
+        for words in route["jobs"]:
+            doc.add_paragraph(f"Jobs: {words}")
         doc.add_paragraph(" \u2192 ".join(route["path"]))
         for step in route["steps"]:
             doc.add_heading(f"Step {step['number']}: {step['from_title']} to {step['to_title']}", level=2)

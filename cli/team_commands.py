@@ -72,9 +72,8 @@ def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, int]]:
 @click.option(
     "--confidence",
     type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    default=0.9,
-    show_default=True,
-    help="With --availability vacancy: the chance each need's cover must hold.",
+    default=None,
+    help="With --availability vacancy: the chance each need's cover must hold (default 0.9).",
 )
 @format_option
 @click.pass_obj
@@ -91,7 +90,7 @@ def design(
     budget: float | None,
     area: str | None,
     availability: str,
-    confidence: float,
+    confidence: float | None,
     fmt: str | None,
 ) -> None:
     """Design the team that covers every need at least cost (or headcount), solved exactly.

@@ -4,9 +4,11 @@ The library's supply data (graph.graph["supply"], see frameworks/supply.py) hold
 role or staff group. For one role in one area, each measure is looked up on its own, so a county's
 turnover and England's vacancy rate can stand side by side, each saying where and when it is from:
 - areas: the area asked for first, then each larger area it is `within`;
-- in an area: the newest figure (by the year its period starts; an undated figure last), since rates move
-  fast (adult social care vacancies: 10.5% in 2021/22, 7.0% in 2024/25);
-- of figures from the same year: one for the role itself, then the smallest staff group holding the role.
+- in an area: a figure for the role itself, then the smallest staff group holding the role, since a wide
+  group's rate is mostly its largest roles' (adult social care's 7.0% in 2024/25 is the care workers', not
+  the one social worker post in ten vacant that the Tower Hamlets strategy reports);
+- for the same subject: the newest figure (by its `as_of`; an undated figure last). Every figure says its
+  date, so an older specific figure is never mistaken for a current one.
 """
 
 from __future__ import annotations
@@ -103,8 +105,7 @@ def supply_of(graph: nx.MultiDiGraph, role: str, area: str) -> dict[str, Figure]
                 rank, subject = len(group["roles"]), group["name"]
             else:
                 continue
-            date = _date_key(figure["as_of"])
-            candidates.append(((-date[0], rank, tuple(-n for n in date)), subject, figure))
+            candidates.append(((rank, tuple(-n for n in _date_key(figure["as_of"]))), subject, figure))
         for _, subject, figure in sorted(candidates, key=lambda c: c[0]):
             for measure in MEASURES:
                 if measure not in found and figure.get(measure) is not None:

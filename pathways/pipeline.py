@@ -15,7 +15,8 @@ How a year goes for each role (the README repeats it):
 Trainees sit in each flow's training stock (in_training_start + started - completed - dropped_out =
 in_training): a share `attrition` of each cohort does not complete, leaving evenly over its training years
 and not going back to the role it came from. A year's training cost is the cost per trainee per year times
-everyone in training that year (in_training_start + started).
+the trainee-years in it: each trainee who begins a training year counts for the share of it the course
+runs (an 18-month course: a whole year, then half; a move of 0 months costs nothing).
 
 Figures: a role's starting headcount is the plan's, else the role's own headcount in the plan's area (a
 staff group's or a larger area's headcount is not the role's there, so it is never used); establishment is
@@ -306,8 +307,17 @@ def _flows(graph: nx.MultiDiGraph, plan: PipelinePlan, where: _Where) -> list[_F
 def _area(graph: nx.MultiDiGraph, plan: PipelinePlan, area: str | None, where: _Where) -> str | None:
     """The area id: `area` (an option, whose mistake is one line) over the plan's (a located problem)."""
     if area is not None:
-        return find_area(graph, area)
+        from pathways.demand import area_id
+
+        return area_id(graph, area)
     if plan.area is None:
+        return None
+    if not supply_data(graph)["areas"]:
+        where.problem(
+            ("area",),
+            f"no area '{plan.area}': this library has no workforce supply figures",
+            "a kind: supply file (frameworks/FORMATS.md), or no area in the plan",
+        )
         return None
     try:
         return find_area(graph, plan.area)
@@ -411,6 +421,7 @@ class Setup:
     dst: np.ndarray
     places: np.ndarray
     years_in_training: np.ndarray
+    months: np.ndarray
     attrition: np.ndarray
     cost: np.ndarray
     active: np.ndarray
@@ -455,6 +466,7 @@ def simulate(setup: Setup, runs: int = 0, seed: int | None = None) -> Trajectory
     longest = int(s.years_in_training.max()) if size_f else 1
     completing = np.zeros((n, size_f, years + longest))
     dropping = np.zeros((n, size_f, years + longest))
+    paying = np.zeros((n, size_f, years + longest))  # trainee-years of training in each year, for the cost
     replace = np.isnan(s.recruits)
     fixed = np.where(replace, 0.0, s.recruits)
     headcount = np.broadcast_to(s.start, (n, size_r)).astype(float)
@@ -485,9 +497,11 @@ def simulate(setup: Setup, runs: int = 0, seed: int | None = None) -> Trajectory
         else:
             dropouts = started * attrition
         completing[:, flows_at, y + s.years_in_training - 1] += started - dropouts
-        remaining = dropouts
+        remaining, present = dropouts, started
         for k in range(longest):  # drop-outs leave evenly over the cohort's training years
             training = k < s.years_in_training
+            share_of_year = np.clip(s.months / 12 - k, 0.0, 1.0)  # an 18-month course: a year, then half
+            paying[:, flows_at, y + k] += present * share_of_year
             if rng is not None:  # the last training year takes whoever is left to go
                 share = np.where(training, 1.0 / np.maximum(s.years_in_training - k, 1), 0.0)
                 gone = rng.binomial(remaining.astype(np.int64), share).astype(float)
@@ -495,6 +509,7 @@ def simulate(setup: Setup, runs: int = 0, seed: int | None = None) -> Trajectory
             else:
                 gone = np.where(training, dropouts / s.years_in_training, 0.0)
             dropping[:, flows_at, y + k] += gone
+            present = present - gone
         in_start = in_training
         completed, dropped = completing[:, :, y], dropping[:, :, y]
         in_training = in_start + started - completed - dropped
@@ -503,7 +518,7 @@ def simulate(setup: Setup, runs: int = 0, seed: int | None = None) -> Trajectory
         headcount = end
         for part, value in zip(ROLE_PARTS, (start, left, moved, recruited, trained_in, end), strict=True):
             out_roles[part][y] = value.mean(axis=0)
-        cost = s.cost * (in_start + started)
+        cost = s.cost * paying[:, :, y]
         for part, value in zip(FLOW_PARTS, (in_start, started, completed, dropped, in_training, cost), strict=True):
             out_flows[part][y] = value.mean(axis=0)
         unfilled[y] = (wanted - started).mean(axis=0)
@@ -532,6 +547,7 @@ def setup_of(
         dst=np.array([index[f.dst] for f in flows], dtype=np.int64),
         places=np.array([f.places for f in flows], dtype=float),
         years_in_training=np.array([max(1, math.ceil(f.months / 12 - 1e-9)) for f in flows], dtype=np.int64),
+        months=np.array([f.months for f in flows], dtype=float),
         attrition=np.array([f.attrition for f in flows], dtype=float),
         cost=np.array([f.cost or 0.0 for f in flows], dtype=float),
         active=active,
@@ -585,6 +601,11 @@ def project(
     horizon = years or doc.years
     uncertainty = doc.uncertainty
     runs = runs if runs is not None else (uncertainty.runs if uncertainty else 0)
+    if seed is not None and not runs:
+        raise QuestionError(
+            "--seed is for Monte Carlo runs: give --runs N (or uncertainty in the plan); without runs the"
+            " projection is expected values, with nothing to seed"
+        )
     seed = (seed if seed is not None else (uncertainty.seed if uncertainty else 0)) if runs else None
     spread = {"turnover": uncertainty.turnover, "attrition": uncertainty.attrition} if uncertainty and runs else {}
     starts = [f.start for f in found if f is not None]

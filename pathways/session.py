@@ -423,7 +423,7 @@ class Session:
         budget: float | None = None,
         area: str | None = None,
         availability: str = "all",
-        confidence: float = 0.9,
+        confidence: float | None = None,
     ) -> TeamDesign:
         """The cheapest team (or, with objective="headcount", the smallest) covering every need, solved
         exactly. `needs` is a bundled template's id, a needs file's path, or a needs document already
@@ -433,10 +433,11 @@ class Session:
         contradict each other raise teams.Conflict (a QuestionError); no team at all, teams.Infeasible.
         `area` (an id or name) adds the area's vacancy rates and each need's chance of cover to the answer;
         availability="vacancy" (which needs an area) sizes the team so that each need's cover holds with
-        probability `confidence` when each post is filled with probability 1 - its role's vacancy rate."""
+        probability `confidence` (default 0.9; only with that availability) when each post is filled with
+        probability 1 - its role's vacancy rate."""
         from pathways import teams
 
-        area_id = teams.check_availability(self.graph, area, availability, confidence)
+        area_id, confidence = teams.check_availability(self.graph, area, availability, confidence)
         doc = teams.needs_document(self.graph, needs)
         role = self._role_qid
         options = teams.Options(

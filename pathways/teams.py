@@ -23,18 +23,22 @@ How it works (the README repeats it):
   so). The vacancy rate already reflects turnover (a leaver's post stands empty until refilled), so
   turnover is reported, not counted again. Every need's cover must then hold with probability
   `confidence` or more: for a cover of one, P(nobody filled) = prod v_r^x_r, which is linear in logs
-  (sum x_r log v_r <= log(1 - confidence)); for a larger cover k, a cut loop bounds the expected filled
-  posts (sum x_r (1 - v_r) >= k + margin, starting at k x confidence, which any team whose cover holds
-  keeps, as E[filled] >= k P(filled >= k)), checks the exact (Poisson binomial) probability of at least k
-  filled and raises that need's margin until it holds. The team is the cheapest meeting those
-  cuts, not proven the cheapest of every team whose cover holds. The answer gives each need's expected
-  filled posts and chance of cover, the plain (every post filled) team for comparison, and the roles in
-  the mix that are hard to fill (vacancy rate of graph.supply.HARD_TO_FILL_VACANCY or more), with where
+  (sum x_r log v_r <= log(1 - confidence)); for a larger cover k, the team must hold one of the need's
+  minimal mixes (pathways.cover_chance: the fewest posts per group of equally likely posts for which at
+  least k are filled with that chance, the exact Poisson binomial), asked of the needs a first solve falls
+  short on (the others keep a bound every holding team keeps: E[filled] >= k x confidence). For those
+  mixes each chance is rounded down to a twentieth (CHANCE_STEPS), so the cover holds with the true
+  chances and the search stays small; the team is the cheapest that holds with the rounded chances (at
+  most a post or so above the exact optimum), and every chance of cover reported uses the true ones. The answer
+  gives each need's expected filled posts and chance of cover, the plain (every post filled) team for
+  comparison, and the roles in the mix that are hard to fill (vacancy rate of
+  graph.supply.HARD_TO_FILL_VACANCY or more), with where
   each figure is from.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,7 +72,11 @@ AFC_MIDPOINTS = {
     6: (38682 + 46580) / 2,
 }
 ALTERNATIVES = 3
-CUT_ROUNDS = 60  # at most this many solves to hold cover of more than one at the asked confidence
+# For a need asking for several people, each post's chance of being filled is rounded down to a twentieth
+# (0.93 -> 0.90): the cover then still holds with the true chances, and the few groups keep the exact search
+# of mixes small (pathways.cover_chance). The team may be a post larger than with the chances unrounded.
+CHANCE_STEPS = 20
+DEFAULT_CONFIDENCE = 0.9  # the chance each need's cover must hold, unless asked otherwise
 SOLVE_SECONDS = 30  # per solve; a design runs the main solve, its alternatives and any infeasibility checks
 
 
@@ -819,33 +827,51 @@ class Problem:
         return float(chances[self.needs[n].cover :].sum())
 
     def solve(self, extra_upper: dict[int, int] | None = None) -> np.ndarray | None:
-        """Counts per candidate at the optimum, or None if infeasible. With `confidence`, needs whose cover
-        is more than one are held by a cut loop: while a need's chance of cover falls short, ask for more
-        expected filled posts on it (at least the smallest chance a post that could cover it is filled)
-        and solve again."""
-        margins: dict[int, float] = {}
-        for _ in range(CUT_ROUNDS):
-            counts = self._solve_once(extra_upper, margins)
+        """Counts per candidate at the optimum, or None if infeasible. A need asking for more than one person
+        is first held only by a bound every team whose cover holds keeps; a need the best team then falls
+        short on gets its exact condition (one of its minimal mixes), and the problem is solved again. Adding
+        a need's exact condition never rules out a team that holds, so the last answer is the optimum."""
+        exact: set[int] = set()
+        while True:
+            counts = self._solve_once(extra_upper, self._mixes(exact))
             if counts is None or self.confidence is None:
                 return counts
-            short = [
+            short = {
                 n
                 for n, need in enumerate(self.needs)
-                if need.cover > 1 and self.cover_probability(counts, n) < self.confidence - 1e-9
-            ]
+                if need.cover > 1 and n not in exact and self.cover_probability(counts, n) < self.confidence - 1e-9
+            }
             if not short:
                 return counts
-            filled = self.filled
-            for n in short:
-                able = self.covers[:, n] & (filled > 0)
-                step = float(filled[able].min()) if able.any() else 1.0
-                margins[n] = self.expected_filled(counts, n) - self.needs[n].cover + step
-        raise QuestionError(
-            f"the team design did not settle within {CUT_ROUNDS} rounds of raising cover for vacancies; try a"
-            " lower --confidence or tighter rules"
-        )
+            exact |= short
 
-    def _solve_once(self, extra_upper: dict[int, int] | None, margins: dict[int, float]) -> np.ndarray | None:
+    def _mixes(self, needs: set[int]) -> list[tuple[dict[int, list[int]], list[tuple[int, ...]]]]:
+        """For each of `needs` (asking for more than one person): its covering candidates grouped by their
+        chance of being filled, and the minimal mixes of posts per group that hold its cover
+        (pathways.cover_chance)."""
+        from pathways.cover_chance import minimal_mixes
+
+        filled, found = self.filled, []
+        for n in sorted(needs):
+            need = self.needs[n]
+            kinds: dict[float, list[int]] = {}
+            for r in np.nonzero(self.covers[:, n] & (filled > 0))[0]:
+                chance = math.floor(float(filled[r]) * CHANCE_STEPS + 1e-9) / CHANCE_STEPS
+                if chance > 0:
+                    kinds.setdefault(chance, []).append(int(r))
+            try:
+                mixes = minimal_mixes(list(kinds), need.cover, self.confidence)
+            except OverflowError:
+                raise QuestionError(
+                    f"too many ways to hold the cover of '{need.label}' at confidence {self.confidence:g} to"
+                    " weigh them all; design part of the service at a time or lower --confidence"
+                ) from None
+            found.append((dict(enumerate(kinds.values())), mixes))
+        return found
+
+    def _solve_once(self, extra_upper: dict[int, int] | None, mixes: list) -> np.ndarray | None:
+        """One MILP solve. For each need with mixes (see _mixes), a 0/1 variable per mix says which one the
+        team holds: the posts of each group >= that mix's count x chosen, and one mix is chosen."""
         from scipy.optimize import Bounds, LinearConstraint, milp
 
         k = len(self.pool)
@@ -867,9 +893,9 @@ class Problem:
                     rows.append(column * np.log(np.maximum(1.0 - filled, 1e-9)))
                     low.append(-np.inf)
                     high.append(np.log(1.0 - self.confidence))
-                else:  # expected filled posts: at least cover x confidence (E[X] >= k P(X >= k)) to start
-                    rows.append(column * filled)  # with, raised by the cut loop in solve() until the chance holds
-                    low.append(need.cover + margins.get(n, -need.cover * (1 - self.confidence)) - 1e-9)
+                else:  # a bound every team whose cover holds keeps (E[X] >= k P(X >= k)); the mixes are exact
+                    rows.append(column * filled)
+                    low.append(need.cover * self.confidence - 1e-9)
                     high.append(np.inf)
         if self.rules.get("max_headcount"):
             rows.append(np.ones(k))
@@ -889,10 +915,11 @@ class Problem:
                 rows.append(member - share["max"])
                 low.append(-np.inf)
                 high.append(0)
+        matrix, c, lower, upper = self._with_mixes(np.array(rows), c, lower, upper, mixes, low, high)
         result = milp(
             c,
-            constraints=LinearConstraint(np.array(rows), low, high),
-            integrality=np.ones(k),
+            constraints=LinearConstraint(matrix, low, high),
+            integrality=np.ones(len(c)),
             bounds=Bounds(lower, upper),
             options={"time_limit": SOLVE_SECONDS},
         )
@@ -903,7 +930,46 @@ class Problem:
             )
         if result.status != 0 or result.x is None:
             return None
-        return np.round(result.x).astype(int)
+        return np.round(result.x[:k]).astype(int)
+
+    @staticmethod
+    def _with_mixes(
+        rows: np.ndarray,
+        c: np.ndarray,
+        lower: np.ndarray,
+        upper: np.ndarray,
+        mixes: list[tuple[dict[int, list[int]], list[tuple[int, ...]]]],
+        low: list[float],
+        high: list[float],
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The problem with a 0/1 variable per minimal mix appended (they cost nothing); `low`/`high` grow.
+        A need with no mix at all gets an impossible row, so the design is infeasible and says why."""
+        k, extra = rows.shape[1], sum(len(options) for _, options in mixes)
+        if not mixes:
+            return rows, c, lower, upper
+        matrix = [np.hstack([rows, np.zeros((rows.shape[0], extra))])]
+        column = k
+        for groups, options in mixes:
+            one_of = np.zeros(k + extra)
+            for mix in options:
+                for group, posts in enumerate(mix):
+                    if posts:
+                        row = np.zeros(k + extra)
+                        row[groups[group]], row[column] = 1.0, -float(posts)  # posts of the group >= mix x chosen
+                        matrix.append(row[None, :])
+                        low.append(0.0)
+                        high.append(np.inf)
+                one_of[column] = 1.0
+                column += 1
+            matrix.append(one_of[None, :])
+            low.append(1.0)
+            high.append(np.inf)
+        return (
+            np.vstack(matrix),
+            np.concatenate([c, np.zeros(extra)]),
+            np.concatenate([lower, np.zeros(extra)]),
+            np.concatenate([upper, np.ones(extra)]),
+        )
 
     def _bounds(self, extra_upper: dict[int, int] | None, headcount: bool = True) -> tuple[np.ndarray, np.ndarray]:
         ids = [c.id for c in self.pool]
@@ -1206,19 +1272,26 @@ def design(
     )
 
 
-def check_availability(graph: nx.MultiDiGraph, area: str | None, availability: str, confidence: float) -> str | None:
-    """The id of the area a design allows for (None without one), once the options agree: availability
-    "vacancy" needs an area, confidence lies strictly between 0 and 1. An unknown area raises
+def check_availability(
+    graph: nx.MultiDiGraph, area: str | None, availability: str, confidence: float | None
+) -> tuple[str | None, float]:
+    """The id of the area a design allows for (None without one) and the confidence (DEFAULT_CONFIDENCE
+    unless given), once the options agree: availability "vacancy" needs an area; a confidence is for
+    availability "vacancy" only and lies strictly between 0 and 1. An unknown area raises
     graph.lookup.NotFound naming the nearest areas; the rest are QuestionErrors."""
     if availability not in ("all", "vacancy"):
         raise QuestionError(f"availability must be 'all' or 'vacancy', not {availability!r}")
+    if confidence is not None and availability != "vacancy":
+        raise QuestionError(
+            "--confidence applies only with --availability vacancy: it is the chance each need's cover must hold"
+            " at the area's vacancy rates"
+        )
+    confidence = DEFAULT_CONFIDENCE if confidence is None else confidence
     if not 0 < confidence < 1:
         raise QuestionError(f"--confidence must be above 0 and below 1 (e.g. 0.9), not {confidence:g}")
     if availability == "vacancy" and not area:
         raise QuestionError("--availability vacancy needs --area: the area whose vacancy rates to size the team for")
-    if not area:
-        return None
-    return area_id(graph, area)
+    return (area_id(graph, area) if area else None), confidence
 
 
 def _with_vacancies(graph: nx.MultiDiGraph, pool: list[Candidate], area: str) -> dict[str, dict[str, Figure]]:

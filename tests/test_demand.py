@@ -224,11 +224,12 @@ def test_a_registered_nurse_in_kent_and_staffordshire_shows_the_seed_figures_wit
     headcount = kent["headcount"]
     assert (headcount["value"], headcount["area"], headcount["as_of"]) == (9072, "kent", "undated")
     assert headcount["source"].startswith("Kent workforce profile")
-    # Staffordshire's figures are for adult social care: an NHS nurse there gets England's NHS rate, labelled so
+    # Staffordshire's figures are for adult social care: an NHS nurse there gets England's newest NHS rate for
+    # registered nurses (NHS vacancy statistics, September 2022), not the older NHS-wide 8%, labelled so
     staffordshire = _bundled_supply(run, "registered nurse (adult)", "staffordshire")
     vacancy = staffordshire["vacancy_rate"]
-    assert (vacancy["value"], vacancy["area"], vacancy["as_of"]) == (0.08, "england", "2019")
-    assert vacancy["source"].startswith("Tower Hamlets Together")
+    assert (vacancy["value"], vacancy["area"], vacancy["as_of"]) == (0.119, "england", "2022-09")
+    assert vacancy["source"].startswith("NHS Vacancy Statistics, England")
     # ... and the nurse in a care home with nursing gets Staffordshire's own 2021/22 figures
     care_home = _bundled_supply(run, "registered nurse (care home with nursing)", "staffordshire")
     assert {
@@ -241,3 +242,15 @@ def test_a_registered_nurse_in_kent_and_staffordshire_shows_the_seed_figures_wit
     assert care_home["vacancy_rate"]["source"].startswith("Staffordshire Social Care Workforce Strategy")
     table = run("roles", "show", "registered nurse (adult)", "--area", "kent", "--format", "md").stdout
     assert "| vacancy rate | 10% | Kent |" in table and "Kent Health and Wellbeing Board" in table
+
+
+def test_the_adviser_sheet_says_why_its_routes_lead_to_shortage_roles(run, tmp_path) -> None:
+    """A sheet handed over after --prefer shortage says the order's rule and each route's vacancy figure."""
+    sheet = tmp_path / "sheet.html"
+    run("routes", "care worker", "--area", "staffordshire", "--prefer", "shortage", "--format", "html", "-o", sheet)
+    text = sheet.read_text()
+    assert "<dt>Order</dt><dd>Routes into roles that are hard to fill" in text
+    assert "Jobs: Into a hard-to-fill role: vacancy" in text and "Staffordshire, 2021/22" in text
+    plain = tmp_path / "plain.html"
+    run("routes", "care worker", "--format", "html", "-o", plain)
+    assert "Jobs:" not in plain.read_text() and "<dt>Order</dt>" not in plain.read_text()

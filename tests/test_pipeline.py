@@ -208,6 +208,7 @@ def test_every_monte_carlo_run_keeps_the_sums() -> None:
         dst=np.array([1]),
         places=np.array([30.0]),
         years_in_training=np.array([3]),
+        months=np.array([36.0]),
         attrition=np.array([0.4]),
         cost=np.array([1.0]),
         active=np.ones((1, 8)),
@@ -412,3 +413,41 @@ def test_the_example_plan_runs_on_the_bundled_library(tmp_path) -> None:
     )
     assert flow.months == 24 and result.first_arrival == 2 and result.area == "kent"
     _check_conservation(result)
+
+
+def test_a_course_of_part_years_costs_only_the_months_it_runs() -> None:
+    """An 18-month course at 1,000 a trainee-year, 10 starting once, 20% not finishing (leaving evenly over
+    its two training years): year 1 costs 10 x 1,000; year 2 the 9 still there for half a year, 4,500."""
+    import numpy as np
+
+    from pathways.pipeline import Setup, simulate
+
+    active = np.zeros((1, 3))
+    active[0, 0] = 1.0
+    setup = Setup(
+        start=np.array([100.0, 0.0]),
+        establishment=np.array([100.0, 10.0]),
+        turnover=np.array([0.0, 0.0]),
+        recruits=np.array([np.nan, 0.0]),
+        src=np.array([0]),
+        dst=np.array([1]),
+        places=np.array([10.0]),
+        years_in_training=np.array([2]),
+        months=np.array([18.0]),
+        attrition=np.array([0.2]),
+        cost=np.array([1000.0]),
+        active=active,
+        backfill=np.array([0.0]),
+        years=3,
+    )
+    cost = simulate(setup).flows["cost"][:, 0]
+    assert cost.tolist() == pytest.approx([10_000.0, 4_500.0, 0.0])
+
+
+def test_a_seed_without_runs_is_refused_not_dropped(run) -> None:
+    """A user's explicit --seed with nothing random to seed is one line, exit 2 (not expected values
+    printed as if the seed had been used)."""
+    result = run(
+        "pipeline", str(ROOT / "examples" / "pipeline-nursing-associates.yaml"), "--runs", "0", "--seed", "5", expect=2
+    )
+    assert result.stderr.startswith("error: --seed is for Monte Carlo runs")

@@ -48,18 +48,22 @@ def test_each_measure_comes_from_the_closest_area_and_narrowest_subject(areas: P
     graph = _graph(MINI, areas)
     assert area_chain(graph, "northshire") == ["northshire", "england"]
     hca = supply_of(graph, "mini:hca", "northshire")
-    # the newer figure wins in Northshire, although the two-role group is narrower than the three-role one
-    assert (hca["turnover_rate"].value, hca["turnover_rate"].subject) == (0.30, "Care staff")
+    # the two-role group beats the three-role one in Northshire, although the wider group's figure is newer
+    assert (hca["turnover_rate"].value, hca["turnover_rate"].subject) == (0.20, "Support workers")
     # no vacancy rate in Northshire: England's newest one, saying where and when it is from
     vacancy = hca["vacancy_rate"]
     assert (vacancy.value, vacancy.area_name, vacancy.as_of) == (0.07, "England", "2024/25")
     assert vacancy.source == "Area figures used in these tests"
     assert supply_of(graph, "mini:carer", "northshire")["turnover_rate"].value == 0.30
-    # of figures from the same year, the narrower subject wins
-    same_year = AREAS.replace('as_of: "2021", turnover_rate: 0.20', 'as_of: "2022", turnover_rate: 0.20')
-    areas.write_text(same_year)
-    narrow = supply_of(_graph(MINI, areas), "mini:hca", "northshire")["turnover_rate"]
-    assert (narrow.value, narrow.subject) == (0.20, "Support workers")
+    # for one subject, the newest figure wins
+    newer = AREAS.replace(
+        "  - {area: northshire, role: senior-hca",
+        "  - {area: northshire, staff_group: support,"
+        ' as_of: "2023", turnover_rate: 0.22}\n  - {area: northshire, role: senior-hca',
+    )
+    areas.write_text(newer)
+    newest = supply_of(_graph(MINI, areas), "mini:hca", "northshire")["turnover_rate"]
+    assert (newest.value, newest.as_of) == (0.22, "2023")
     assert "headcount" not in hca and supply_of(graph, "mini:senior-hca", "northshire")["headcount"].value == 40
     assert supply_of(graph, "mini:hca", "england")["turnover_rate"].value == 0.25
 

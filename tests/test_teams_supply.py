@@ -160,6 +160,8 @@ def test_refusals_are_question_errors_in_words(session: Session) -> None:
         session.team_design(NEEDS, area="testshire", availability="vacancy", confidence=1.0)
     with pytest.raises(QuestionError, match="availability must be 'all' or 'vacancy'"):
         session.team_design(NEEDS, area="testshire", availability="turnover")
+    with pytest.raises(QuestionError, match="--confidence applies only with --availability vacancy"):
+        session.team_design(NEEDS, area="testshire", confidence=0.95)  # asked for, so never silently dropped
     with pytest.raises(NotFound, match="testshire"):
         session.team_design(NEEDS, area="testshir", availability="vacancy")
 
@@ -229,3 +231,31 @@ def test_the_bundled_team_template_can_be_sized_for_kent(run) -> None:
     assert {h["role"] for h in answer["hard_to_fill"]} == {
         role for role, m in in_team.items() if (m["vacancy_rate"] or 0) >= HARD_TO_FILL_VACANCY
     }
+
+
+def test_more_expected_posts_never_beat_a_cheaper_team_whose_cover_holds(tmp_path: Path) -> None:
+    """A reviewer's case: cover 2 of washing from a cheap role at 30% vacancy or a dearer one at 3%. Four
+    cheap posts hold (0.92) at 72,000, but two steady posts hold too (0.94) at 60,000 with fewer expected
+    posts filled; the design is the cheaper one, and a budget or headcount that only it meets is kept."""
+    library = tmp_path / "lib"
+    library.mkdir()
+    (library / "framework.yaml").write_text((DATA / "teams_supply" / "library" / "framework.yaml").read_text())
+    role = "  - {{id: {0}, title: {0}, sector: social_care, level: 2, top: test, pay: {{min: {1}, max: {1}}},"
+    role += " requirements: [{{competency: s.wash, level: 2}}]}}\n"
+    (library / "roles.yaml").write_text(
+        "kind: roles\nnamespace: sup\nroles:\n" + role.format("cheap", 18000) + role.format("steady", 30000)
+    )
+    (library / "supply.yaml").write_text(
+        "kind: supply\nnamespace: sup\nareas: {testshire: {name: Testshire}}\nfigures:\n"
+        "  - {area: testshire, role: cheap, as_of: '2024', vacancy_rate: 0.3}\n"
+        "  - {area: testshire, role: steady, as_of: '2024', vacancy_rate: 0.03}\n"
+    )
+    needs = tmp_path / "needs.yaml"
+    needs.write_text(
+        "kind: needs\nnamespace: sup\nid: wash\ntitle: Washing\nneeds: [{competency: s.wash, level: 2, cover: 2}]\n"
+    )
+    session = Session.open(library=[str(library)], bundled=False, workspace=tmp_path / "ws", embeddings=False)
+    for limits in ({}, {"budget": 70000, "max_headcount": 3}):
+        design = session.team_design(needs, area="testshire", availability="vacancy", **limits)
+        assert team(design) == {"sup:steady": 2} and design.cost == 60000
+        assert design.coverage[0].cover_probability == pytest.approx(0.97**2)  # both posts filled

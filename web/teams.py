@@ -176,6 +176,8 @@ async def design_question(site: Site, params: Any) -> dict[str, Any]:
         "availability": forms.text(params, "availability") or "all",
         "confidence": forms.fraction(params, "confidence", DEFAULT_CONFIDENCE, "confidence"),
     }
+    if question["availability"] != "vacancy":  # the field belongs to sizing for vacancies (as --confidence)
+        question["confidence"] = None
     if question["availability"] not in AVAILABILITY:
         raise BadInput(f"availability must be all or vacancy, not '{question['availability']}'", "availability")
     for field, names in (

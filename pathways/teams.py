@@ -28,8 +28,8 @@ How it works (the README repeats it):
   least k are filled with that chance, the exact Poisson binomial), asked of the needs a first solve falls
   short on (the others keep a bound every holding team keeps: E[filled] >= k x confidence). For those
   mixes each chance is rounded down to a twentieth (CHANCE_STEPS), so the cover holds with the true
-  chances and the search stays small; the team is the cheapest that holds with the rounded chances (at
-  most a post or so above the exact optimum), and every chance of cover reported uses the true ones. The answer
+  chances and the search stays small; the team is the cheapest that holds with the rounded chances (it
+  may be a little dearer than with the true ones), and every chance of cover reported uses the true ones. The answer
   gives each need's expected filled posts and chance of cover, the plain (every post filled) team for
   comparison, and the roles in the mix that are hard to fill (vacancy rate of
   graph.supply.HARD_TO_FILL_VACANCY or more), with where

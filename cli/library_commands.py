@@ -181,7 +181,7 @@ def roles_show(app: App, role: str, area: str | None, fmt: str | None) -> None:
         )
     notes = []
     if record["supply"] is not None:
-        tables += [_supply_table(record["supply"])] if record["supply"] else []
+        tables += [_supply_table(record["supply"], record["title"])] if record["supply"] else []
         notes = [_supply_note(area, bool(record["supply"]))]
     emit(View(record, record["title"], fields, tables, notes), fmt)
 
@@ -206,8 +206,9 @@ def _supply_note(area: str | None, found: bool) -> str:
     )
 
 
-def _supply_table(figures: list[dict]) -> Table:
-    """The role's workforce supply figures (`roles show --area`): each measure with where, when and source."""
+def _supply_table(figures: list[dict], title: str) -> Table:
+    """The role's workforce supply figures (`roles show --area`): each measure with where, when and source.
+    A count of people for a whole staff group says so, so it is never read as the role's own."""
     from pathways.demand import RATES, percent
 
     rows = []
@@ -220,7 +221,10 @@ def _supply_table(figures: list[dict]) -> Table:
             shown = f"{amount} {'an' if value['period'] == 'hour' else 'a'} {value['period']}"
         else:
             shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-        rows.append({**f, "measure": SUPPLY_WORDS.get(f["measure"], f["measure"]), "value": shown})
+        measure = SUPPLY_WORDS.get(f["measure"], f["measure"])
+        if f["measure"] in ("headcount", "fte") and f["subject"] != title:
+            measure += " (whole group)"
+        rows.append({**f, "measure": measure, "value": shown})
     columns = [("measure", "measure"), ("value", "value"), ("area_name", "area"), ("subject", "for")]
     return Table([*columns, ("as_of", "as of"), ("source", "source")], rows, "Workforce supply")
 

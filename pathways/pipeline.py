@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 
 MAX_YEARS = 50
 MAX_RUNS = 100_000
+MEMORY_LIMIT = 1 << 30  # bytes of Monte Carlo arrays one projection may hold (about 1 GB)
 PERCENTILES = (10, 50, 90)
 
 
@@ -529,6 +530,19 @@ def simulate(setup: Setup, runs: int = 0, seed: int | None = None) -> Trajectory
     return Trajectory(out_roles, out_flows, end_bands, recruited_bands, completed_bands, unfilled)
 
 
+def _check_memory(setup: Setup, runs: int) -> None:
+    """Refuse a Monte Carlo run whose arrays (runs x flows x years, and runs x roles) would not fit in
+    MEMORY_LIMIT, before any is made: say how many runs would."""
+    longest = int(setup.years_in_training.max()) if len(setup.src) else 1
+    per_run = 8 * (4 * len(setup.src) * (setup.years + longest) + 12 * len(setup.start))
+    if runs and runs * per_run > MEMORY_LIMIT:
+        fits = max(1, MEMORY_LIMIT // per_run)
+        raise QuestionError(
+            f"{runs:,} runs of this plan would need about {runs * per_run / 2**30:.1f} GB; give at most"
+            f" {fits:,} runs (--runs), fewer years or fewer flows"
+        )
+
+
 def setup_of(
     roles: list[PipelineRole], flows: list[_Flow], years: int, spread: Mapping[str, float] | None = None
 ) -> Setup:
@@ -610,6 +624,7 @@ def project(
     spread = {"turnover": uncertainty.turnover, "attrition": uncertainty.attrition} if uncertainty and runs else {}
     starts = [f.start for f in found if f is not None]
     setup = setup_of(starts, flows, horizon, spread)
+    _check_memory(setup, runs)
     trajectory = simulate(setup, runs, seed)
     answer = _answer(graph, doc, area_id, starts, flows, setup, trajectory, runs, seed, spread)
     for figures in found:

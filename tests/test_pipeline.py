@@ -451,3 +451,14 @@ def test_a_seed_without_runs_is_refused_not_dropped(run) -> None:
         "pipeline", str(ROOT / "examples" / "pipeline-nursing-associates.yaml"), "--runs", "0", "--seed", "5", expect=2
     )
     assert result.stderr.startswith("error: --seed is for Monte Carlo runs")
+
+
+def test_a_monte_carlo_run_too_big_for_memory_is_refused_before_it_starts(session, monkeypatch) -> None:
+    """Runs whose arrays would pass the memory limit (here lowered to 4 MB) are one line saying how many fit."""
+    from pathways import pipeline
+    from pathways.errors import QuestionError
+
+    monkeypatch.setattr(pipeline, "MEMORY_LIMIT", 4 << 20)
+    with pytest.raises(QuestionError, match=r"100,000 runs of this plan would need about .* GB; give at most"):
+        session.pipeline(RICH, years=50, runs=100_000)
+    assert session.pipeline(RICH, years=50, runs=200).runs == 200

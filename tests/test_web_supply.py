@@ -77,7 +77,7 @@ def test_role_page_shows_the_supply_in_an_area_with_where_each_figure_is_from(cl
     vacancy = section(table, "Vacancy rate", "</tr>")
     assert ">20%<" in vacancy and "Kent, Registered nurse (mental health), 2015/16" in vacancy
     assert "Source: Kent Health and Wellbeing Board, Workforce Task and Finish Group report" in vacancy
-    staff = section(table, "Staff in post", "</tr>")
+    staff = section(table, "Staff in post (whole group)", "</tr>")  # the group's count, not the role's
     assert ">9,072<" in staff and "Kent, Registered nursing and midwifery (NHS staff group), undated" in staff
     assert '<option value="kent" selected>' in html  # the chooser says which area is shown
     # the area goes on to the route planner and to the roles this one leads to

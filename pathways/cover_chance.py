@@ -4,7 +4,7 @@ Posts are filled independently, each with its role's chance (1 - the vacancy rat
 people holds when at least k of the posts able to cover it are filled. That chance only grows as posts are
 added, so the teams that hold it are exactly those with, in every group of equally likely posts, at least
 as many posts as one of the *minimal mixes*: the mixes that hold it and would not without any one post.
-The team design asks for one of them (pathways.teams), which is exact: no team that holds is ruled out.
+The team design asks for one of them (pathways.team_supply), which is exact: no team that holds is ruled out.
 """
 
 from __future__ import annotations

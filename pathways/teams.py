@@ -17,28 +17,14 @@ How it works (the README repeats it):
   each other are refused (Conflict), and nothing a user asked for is dropped silently.
 - A team file may name fewer people than a role's `count`: the rest are unnamed posts. Named people are
   shown by name wherever the assessment talks about who (cover, single points of failure, training).
-- Robust design (`availability="vacancy"`, an area): each post is taken as filled, independently of the
-  others, with probability 1 - its role's vacancy rate in the area (graph.supply: the area's own figure,
-  else that of an area it lies within; a role with none is taken as always filled, and the answer says
-  so). The vacancy rate already reflects turnover (a leaver's post stands empty until refilled), so
-  turnover is reported, not counted again. Every need's cover must then hold with probability
-  `confidence` or more: for a cover of one, P(nobody filled) = prod v_r^x_r, which is linear in logs
-  (sum x_r log v_r <= log(1 - confidence)); for a larger cover k, the team must hold one of the need's
-  minimal mixes (pathways.cover_chance: the fewest posts per group of equally likely posts for which at
-  least k are filled with that chance, the exact Poisson binomial), asked of the needs a first solve falls
-  short on (the others keep a bound every holding team keeps: E[filled] >= k x confidence). For those
-  mixes each chance is rounded down to a twentieth (CHANCE_STEPS), so the cover holds with the true
-  chances and the search stays small; the team is the cheapest that holds with the rounded chances (it
-  may be a little dearer than with the true ones), and every chance of cover reported uses the true ones. The answer
-  gives each need's expected filled posts and chance of cover, the plain (every post filled) team for
-  comparison, and the roles in the mix that are hard to fill (vacancy rate of
-  graph.supply.HARD_TO_FILL_VACANCY or more), with where
-  each figure is from.
+- Robust design (`availability="vacancy"`, an area): every need's cover must hold with probability
+  `confidence` at the area's vacancy rates. pathways.team_supply says how, and holds that part: the area's
+  figures, the minimal mixes, the availability answer (Availability, HardToFill) and check_availability,
+  all re-exported here.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,17 +34,27 @@ import numpy as np
 
 from graph.build import node_id
 from graph.overlap import Need, match_skills, mutual_overlap, role_needs
-from graph.supply import HARD_TO_FILL_VACANCY, supply_data, supply_of
-from pathways.demand import SupplyFigure, area_id, supply_figure
+from graph.supply import supply_data
 from pathways.errors import QuestionError
 from pathways.library import Resolution
 from pathways.results import digits, named
+from pathways.team_supply import CHANCE_STEPS as CHANCE_STEPS  # re-exported: robust design's public names
+from pathways.team_supply import DEFAULT_CONFIDENCE as DEFAULT_CONFIDENCE
+from pathways.team_supply import (
+    Availability,
+    HardToFill,
+    availability_report,
+    cover_mixes,
+    vacancies_bite,
+    with_mixes,
+    with_vacancies,
+)
+from pathways.team_supply import check_availability as check_availability
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from graph.matching import Matcher
-    from graph.supply import Figure
 
 HOURS_A_YEAR = 37.5 * 52
 # NHS Agenda for Change 2025/26 (England), midpoints of each band's range, from the library's role
@@ -72,11 +68,6 @@ AFC_MIDPOINTS = {
     6: (38682 + 46580) / 2,
 }
 ALTERNATIVES = 3
-# For a need asking for several people, each post's chance of being filled is rounded down to a twentieth
-# (0.93 -> 0.90): the cover then still holds with the true chances, and the few groups keep the exact search
-# of mixes small (pathways.cover_chance). The team may be a post larger than with the chances unrounded.
-CHANCE_STEPS = 20
-DEFAULT_CONFIDENCE = 0.9  # the chance each need's cover must hold, unless asked otherwise
 SOLVE_SECONDS = 30  # per solve; a design runs the main solve, its alternatives and any infeasibility checks
 
 
@@ -189,36 +180,6 @@ class Override:
     rule: str
     from_: str = named("from")
     by: str
-
-
-@dataclass
-class HardToFill:
-    """A role in the team at a vacancy rate of graph.supply.HARD_TO_FILL_VACANCY or more."""
-
-    role: str
-    title: str
-    count: int
-    vacancy_rate: SupplyFigure
-    turnover_rate: SupplyFigure | None
-
-
-@dataclass
-class Availability:
-    """How the design allows for vacancies in an area. basis "vacancy": each post is taken as filled,
-    independently, with probability 1 - its role's vacancy rate, and every need's cover holds with
-    probability `confidence` or more; basis "all": the team is sized as if every post were filled and the
-    area's figures are only reported. `plain_headcount` and `plain_cost` are the team sized with every post
-    filled; `assumed_filled`, the roles the design could use that have no vacancy figure for the area (or
-    any area it lies within), taken as always filled; `assumptions` says all this in words."""
-
-    basis: Literal["all", "vacancy"]
-    area: str
-    area_name: str
-    confidence: float
-    plain_headcount: int
-    plain_cost: int
-    assumed_filled: list[str]
-    assumptions: list[str]
 
 
 @dataclass
@@ -795,8 +756,8 @@ class Problem:
     """The integer program's data, so the same team can be solved, explained and varied. `blocked` roles
     (excluded, or outside the chosen sectors) stay in the pool at zero, so an explanation can name them;
     `origin` says how a rule the user set was written (e.g. '--max hsc:x=2'). With `confidence`, every
-    need's cover must hold with that probability at the candidates' vacancy rates (see the module's
-    docstring); `area` (a name) is set when the candidates carry an area's rates, to report each need's
+    need's cover must hold with that probability at the candidates' vacancy rates (see
+    pathways.team_supply); `area` (a name) is set when the candidates carry an area's rates, to report each need's
     chance of cover."""
 
     pool: list[Candidate]
@@ -833,7 +794,7 @@ class Problem:
         a need's exact condition never rules out a team that holds, so the last answer is the optimum."""
         exact: set[int] = set()
         while True:
-            counts = self._solve_once(extra_upper, self._mixes(exact))
+            counts = self._solve_once(extra_upper, cover_mixes(self, exact))
             if counts is None or self.confidence is None:
                 return counts
             short = {
@@ -845,33 +806,10 @@ class Problem:
                 return counts
             exact |= short
 
-    def _mixes(self, needs: set[int]) -> list[tuple[dict[int, list[int]], list[tuple[int, ...]]]]:
-        """For each of `needs` (asking for more than one person): its covering candidates grouped by their
-        chance of being filled, and the minimal mixes of posts per group that hold its cover
-        (pathways.cover_chance)."""
-        from pathways.cover_chance import minimal_mixes
-
-        filled, found = self.filled, []
-        for n in sorted(needs):
-            need = self.needs[n]
-            kinds: dict[float, list[int]] = {}
-            for r in np.nonzero(self.covers[:, n] & (filled > 0))[0]:
-                chance = math.floor(float(filled[r]) * CHANCE_STEPS + 1e-9) / CHANCE_STEPS
-                if chance > 0:
-                    kinds.setdefault(chance, []).append(int(r))
-            try:
-                mixes = minimal_mixes(list(kinds), need.cover, self.confidence)
-            except OverflowError:
-                raise QuestionError(
-                    f"too many ways to hold the cover of '{need.label}' at confidence {self.confidence:g} to"
-                    " weigh them all; design part of the service at a time or lower --confidence"
-                ) from None
-            found.append((dict(enumerate(kinds.values())), mixes))
-        return found
-
     def _solve_once(self, extra_upper: dict[int, int] | None, mixes: list) -> np.ndarray | None:
-        """One MILP solve. For each need with mixes (see _mixes), a 0/1 variable per mix says which one the
-        team holds: the posts of each group >= that mix's count x chosen, and one mix is chosen."""
+        """One MILP solve. For each need with mixes (see pathways.team_supply.cover_mixes), a 0/1 variable
+        per mix says which one the team holds: the posts of each group >= that mix's count x chosen, and one
+        mix is chosen."""
         from scipy.optimize import Bounds, LinearConstraint, milp
 
         k = len(self.pool)
@@ -915,7 +853,7 @@ class Problem:
                 rows.append(member - share["max"])
                 low.append(-np.inf)
                 high.append(0)
-        matrix, c, lower, upper = self._with_mixes(np.array(rows), c, lower, upper, mixes, low, high)
+        matrix, c, lower, upper = with_mixes(np.array(rows), c, lower, upper, mixes, low, high)
         result = milp(
             c,
             constraints=LinearConstraint(matrix, low, high),
@@ -931,45 +869,6 @@ class Problem:
         if result.status != 0 or result.x is None:
             return None
         return np.round(result.x[:k]).astype(int)
-
-    @staticmethod
-    def _with_mixes(
-        rows: np.ndarray,
-        c: np.ndarray,
-        lower: np.ndarray,
-        upper: np.ndarray,
-        mixes: list[tuple[dict[int, list[int]], list[tuple[int, ...]]]],
-        low: list[float],
-        high: list[float],
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The problem with a 0/1 variable per minimal mix appended (they cost nothing); `low`/`high` grow.
-        A need with no mix at all gets an impossible row, so the design is infeasible and says why."""
-        k, extra = rows.shape[1], sum(len(options) for _, options in mixes)
-        if not mixes:
-            return rows, c, lower, upper
-        matrix = [np.hstack([rows, np.zeros((rows.shape[0], extra))])]
-        column = k
-        for groups, options in mixes:
-            one_of = np.zeros(k + extra)
-            for mix in options:
-                for group, posts in enumerate(mix):
-                    if posts:
-                        row = np.zeros(k + extra)
-                        row[groups[group]], row[column] = 1.0, -float(posts)  # posts of the group >= mix x chosen
-                        matrix.append(row[None, :])
-                        low.append(0.0)
-                        high.append(np.inf)
-                one_of[column] = 1.0
-                column += 1
-            matrix.append(one_of[None, :])
-            low.append(1.0)
-            high.append(np.inf)
-        return (
-            np.vstack(matrix),
-            np.concatenate([c, np.zeros(extra)]),
-            np.concatenate([lower, np.zeros(extra)]),
-            np.concatenate([upper, np.ones(extra)]),
-        )
 
     def _bounds(self, extra_upper: dict[int, int] | None, headcount: bool = True) -> tuple[np.ndarray, np.ndarray]:
         ids = [c.id for c in self.pool]
@@ -1200,7 +1099,7 @@ def design(
     user's options, with alternatives. Raises Conflict (contradicting constraints) or Infeasible. With an
     `area` (an area id: see check_availability) each role carries the area's vacancy rate and each need its
     chance of cover; availability "vacancy" sizes the team so every need's cover holds with probability
-    `confidence` (the module's docstring says how)."""
+    `confidence` (pathways.team_supply's docstring says how)."""
     if objective not in ("cost", "headcount"):
         raise QuestionError(f"objective must be 'cost' or 'headcount', not {objective!r}")
     opts = options or Options()
@@ -1222,7 +1121,7 @@ def design(
     ]
     if blended:
         pool = pool + blended_candidates([c for c in pool if c.id not in blocked], matcher)
-    figures = _with_vacancies(graph, pool, area) if area else {}
+    figures = with_vacancies(graph, pool, area) if area else {}
     robust = {
         "confidence": confidence if availability == "vacancy" else None,
         "area": supply_data(graph)["areas"][area]["name"] if area else None,
@@ -1244,9 +1143,9 @@ def design(
             " without it one does"
             for c in culprits
         ]
-        raise Infeasible(blamed + _vacancies_bite(problem) + problem.explain_infeasible())
+        raise Infeasible(blamed + vacancies_bite(problem) + problem.explain_infeasible())
     best = team_record(problem, counts, how)
-    supply = _availability(problem, best, figures, area, availability, confidence) if area else None
+    supply = availability_report(problem, best, figures, area, availability, confidence) if area else None
     return TeamDesign(
         needs=NeedsRef(needs_doc.get("id"), needs_doc.get("title")),
         objective=objective,  # type: ignore[arg-type]  # checked above
@@ -1269,119 +1168,6 @@ def design(
         rules={k: v for k, v in rules.items() if v},
         availability=supply[0] if supply else None,
         hard_to_fill=supply[1] if supply else None,
-    )
-
-
-def check_availability(
-    graph: nx.MultiDiGraph, area: str | None, availability: str, confidence: float | None
-) -> tuple[str | None, float]:
-    """The id of the area a design allows for (None without one) and the confidence (DEFAULT_CONFIDENCE
-    unless given), once the options agree: availability "vacancy" needs an area; a confidence is for
-    availability "vacancy" only and lies strictly between 0 and 1. An unknown area raises
-    graph.lookup.NotFound naming the nearest areas; the rest are QuestionErrors."""
-    if availability not in ("all", "vacancy"):
-        raise QuestionError(f"availability must be 'all' or 'vacancy', not {availability!r}")
-    if confidence is not None and availability != "vacancy":
-        raise QuestionError(
-            "--confidence applies only with --availability vacancy: it is the chance each need's cover must hold"
-            " at the area's vacancy rates"
-        )
-    confidence = DEFAULT_CONFIDENCE if confidence is None else confidence
-    if not 0 < confidence < 1:
-        raise QuestionError(f"--confidence must be above 0 and below 1 (e.g. 0.9), not {confidence:g}")
-    if availability == "vacancy" and not area:
-        raise QuestionError("--availability vacancy needs --area: the area whose vacancy rates to size the team for")
-    return (area_id(graph, area) if area else None), confidence
-
-
-def _with_vacancies(graph: nx.MultiDiGraph, pool: list[Candidate], area: str) -> dict[str, dict[str, Figure]]:
-    """Set each candidate's vacancy rate in the area (a blended role: the higher of its two roles'), and
-    return the figures per role."""
-    figures = {c.id: supply_of(graph, c.id, area) for c in pool if not c.blended_from}
-    for cand in pool:
-        rates = [
-            figures[r]["vacancy_rate"].value for r in cand.blended_from or [cand.id] if "vacancy_rate" in figures[r]
-        ]
-        cand.vacancy = float(max(rates)) if rates else None
-    return figures
-
-
-def _vacancies_bite(problem: Problem) -> list[str]:
-    """Why a design sized for vacancies has no team, when one with every post filled does."""
-    from dataclasses import replace
-
-    if problem.confidence is None or replace(problem, confidence=None).solve() is None:
-        return []
-    return [
-        f"with every post filled a team covers every need under the rules, but no team keeps them while "
-        f"holding each need's cover with probability {problem.confidence:g} at {problem.area}'s vacancy rates;"
-        " lower --confidence or loosen the rules"
-    ]
-
-
-def _availability(
-    problem: Problem,
-    best: SolvedTeam,
-    figures: dict[str, dict[str, Figure]],
-    area: str,
-    basis: str,
-    confidence: float,
-) -> tuple[Availability, list[HardToFill]]:
-    """How the design allowed for the area's vacancies, and the hard-to-fill roles in its team."""
-    from dataclasses import replace
-
-    plain_headcount, plain_cost = best.headcount, best.cost
-    if problem.confidence is not None:  # the same question with every post filled, for comparison
-        counts = replace(problem, confidence=None).solve()
-        if counts is not None:
-            plain_headcount = int(counts.sum())
-            plain_cost = sum(round(c.cost * n) for c, n in zip(problem.pool, counts, strict=True) if n)
-    usable = [c for c in problem.pool if c.id not in problem.blocked]
-    unknown = sorted(c.id for c in usable if c.vacancy is None)
-    in_team = [m.role for m in best.team if m.vacancy_rate is None]
-    name = problem.area
-    said = [
-        f"each post is taken as filled with probability 1 - its role's vacancy rate in {name} (or the nearest"
-        " larger area with a figure), independently of the other posts; every need's cover holds with"
-        f" probability {problem.confidence:g} or more"
-        if problem.confidence is not None
-        else f"the team is sized as if every post were filled; each need's chance of cover at {name}'s vacancy"
-        " rates is shown (--availability vacancy sizes the team for them)",
-        "a vacancy rate already reflects turnover (a leaver's post stands empty until it is refilled), so"
-        " turnover is shown for hard-to-fill roles, not counted again",
-    ]
-    if unknown:
-        one = len(unknown) == 1
-        said.append(
-            f"{len(unknown)} of the {len(usable)} roles the design could use {'has' if one else 'have'} no vacancy"
-            f" figure for {name} or any area it lies within and {'is' if one else 'are'} taken as always filled,"
-            f" which favours {'it' if one else 'them'}"
-            + (f": {', '.join(unknown)}" if len(unknown) <= 5 else "")
-            + (f"; in this team: {', '.join(in_team)}" if in_team and len(unknown) > 5 else "")
-        )
-    if any(c.blended_from for c in usable):
-        said.append("a blended role is taken at the higher vacancy rate of its two roles")
-    hard = []
-    for member in sorted(best.team, key=lambda m: (-(m.vacancy_rate or 0.0), m.role)):
-        if member.vacancy_rate is None or member.vacancy_rate < HARD_TO_FILL_VACANCY:
-            continue
-        role = max(
-            (r for r in member.blended_from or [member.role] if "vacancy_rate" in figures[r]),
-            key=lambda r: figures[r]["vacancy_rate"].value,
-        )
-        turnover = figures[role].get("turnover_rate")
-        hard.append(
-            HardToFill(
-                member.role,
-                member.title,
-                member.count,
-                supply_figure("vacancy_rate", figures[role]["vacancy_rate"]),
-                supply_figure("turnover_rate", turnover) if turnover else None,
-            )
-        )
-    return (
-        Availability(basis, area, name, confidence, plain_headcount, plain_cost, unknown, said),  # type: ignore[arg-type]
-        hard,
     )
 
 

@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from frameworks.levels import AFC_BANDS
-from frameworks.vocabulary import CHECKS, FAMILIES
+from frameworks.vocabulary import CHECKS, FAMILIES, SUPPLY_MEASURES
 
 LOCAL_ID = r"^[a-z0-9][a-z0-9_.-]*$"
 REFERENCE = r"^([a-z0-9][a-z0-9_.-]*:)?[a-z0-9][a-z0-9_.-]*$"
@@ -526,17 +526,6 @@ class MeanPay(Model):
                 f"pay {self.amount:,.0f} a {self.period} is above the limit of {PAY_LIMITS[self.period]:,}"
             )
         return self
-
-
-SUPPLY_MEASURES = (
-    "headcount",
-    "fte",
-    "vacancy_rate",
-    "turnover_rate",
-    "leavers_staying_in_sector",
-    "aged_55_plus",
-    "mean_pay",
-)
 
 
 class SupplyFigure(Sourced):

@@ -1,5 +1,6 @@
-"""Fixed vocabularies of the file formats: the checks an employer makes on appointment, and the career
-families roles belong to. Plain data, so the CLI can print their names without loading the models."""
+"""Fixed vocabularies of the file formats: the checks an employer makes on appointment, the career
+families roles belong to, and the measures of workforce supply figures. Plain data, so the CLI and the
+graph can use them without loading the models."""
 
 CHECKS = {
     "dbs-enhanced": "Enhanced DBS check",
@@ -38,3 +39,14 @@ FAMILIES = {
 }
 
 ENTRY_LEVEL_MAX = 3  # roles up to this Career Framework level are recruited into from outside (school, other work)
+
+# The measures a `kind: supply` figure may give, in the order they are shown.
+SUPPLY_MEASURES = (
+    "headcount",
+    "fte",
+    "vacancy_rate",
+    "turnover_rate",
+    "leavers_staying_in_sector",
+    "aged_55_plus",
+    "mean_pay",
+)

@@ -17,20 +17,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from frameworks.vocabulary import SUPPLY_MEASURES
 from graph.lookup import NotFound
 
 if TYPE_CHECKING:
     import networkx as nx
 
-MEASURES = (
-    "headcount",
-    "fte",
-    "vacancy_rate",
-    "turnover_rate",
-    "leavers_staying_in_sector",
-    "aged_55_plus",
-    "mean_pay",
-)
+MEASURES = SUPPLY_MEASURES
 RATES = ("vacancy_rate", "turnover_rate", "leavers_staying_in_sector", "aged_55_plus")
 # A role is hard to fill when one post in ten or more is vacant. Health and care as a whole run at about 8%
 # (three times the under-3% of the whole UK economy, Tower Hamlets Together workforce strategy 2021-24), so

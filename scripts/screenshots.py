@@ -1,10 +1,11 @@
 """Take the README's screenshots of the web page with the headless browser the tests use; run by hand.
 
-    .venv/bin/python scripts/screenshots.py            # writes docs/route-planner.png and docs/role-page.png
+    .venv/bin/python scripts/screenshots.py   # docs/route-planner.png, role-page.png, role-supply.png, pipeline.png
 
 The app is served by uvicorn in a thread on a free loopback port (the bundled library), and Debian's
 Chromium (/usr/bin/chromium, driven by Playwright, no browser download) opens the route planner for a care
-worker aiming for registered nurse (adult), and a role page. Each picture is 1100 CSS pixels wide and at
+worker aiming for registered nurse (adult), a role page, a role page with Kent's workforce figures, and
+the pipeline page on its example plan. Each picture is 1100 CSS pixels wide and at
 most the height SHOTS gives (the top of the page: the form and the diagram, not every step), so it stays small.
 """
 
@@ -22,9 +23,13 @@ sys.path.insert(0, str(ROOT))
 
 CHROMIUM = "/usr/bin/chromium"
 WIDTH = 1100
-SHOTS = {  # file: (address, what to wait for, most CSS pixels of the page to show)
-    "route-planner.png": ("/routes?from=care+worker&to=registered+nurse+%28adult%29", "svg.pathways-diagram", 1900),
-    "role-page.png": ("/roles/hsc%3Ahealthcare-assistant", "h1", 1500),
+from web.pipeline import EXAMPLE as PIPELINE_EXAMPLE  # noqa: E402 - after the path is set
+
+SHOTS = {  # file: (address, what to wait for and show from the top of, most CSS pixels of the page to show)
+    "route-planner.png": ("/routes?from=care+worker&to=registered+nurse+%28adult%29", "body", 1900),
+    "role-page.png": ("/roles/hsc%3Ahealthcare-assistant", "body", 1500),
+    "role-supply.png": ("/roles/hsc%3Aregistered-nurse-mental-health?area=kent", "body", 1700),
+    "pipeline.png": (f"/pipeline?{PIPELINE_EXAMPLE}", "h2#pipeline", 1600),  # the projection, not the form
 }
 
 
@@ -64,10 +69,12 @@ def main() -> int:
             page = browser.new_page(viewport={"width": WIDTH, "height": 900})
             for name, (url, ready, most) in SHOTS.items():
                 page.goto(base + url)
-                page.locator(ready).first.wait_for(timeout=120_000)
-                height = min(most, page.evaluate("document.documentElement.scrollHeight"))
+                found = page.locator(ready).first
+                found.wait_for(timeout=120_000)
+                top = int(found.evaluate("e => e.getBoundingClientRect().top + window.scrollY"))
+                height = min(most, page.evaluate("document.documentElement.scrollHeight") - top)
                 target = args.out / name
-                clip = {"x": 0, "y": 0, "width": WIDTH, "height": height}
+                clip = {"x": 0, "y": top, "width": WIDTH, "height": height}
                 page.screenshot(path=str(target), clip=clip, full_page=True)
                 print(f"wrote {target} ({target.stat().st_size // 1024} KB)")
             browser.close()

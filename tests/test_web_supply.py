@@ -230,6 +230,56 @@ def test_pipeline_json_equals_cli_for_the_same_plan(client: TestClient, run, tmp
     assert monte == run.json("pipeline", plan, "--runs", "200", "--seed", "7")
 
 
+def test_pipeline_json_equals_cli_with_costs_backfill_recruits_and_spreads(
+    client: TestClient, run, tmp_path: Path
+) -> None:
+    """The form's cost, backfill, recruits and uncertainty spreads go into the plan under FORMATS.md's keys:
+    the JSON twin equals the CLI's on the same plan written as YAML, spreads and all."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "kind: pipeline\nname: Costed\narea: kent\nyears: 3\n"
+        "roles:\n  healthcare assistant: {headcount: 1200, turnover_rate: 0.12}\n"
+        "  nursing associate: {headcount: 150, turnover_rate: 0.08, recruits: 8}\n"
+        "flows:\n  - {from: healthcare assistant, to: nursing associate, via: [trainee nursing associate],"
+        " places: 20, attrition: 0.1, cost: 7500, backfill: true}\n"
+        "uncertainty: {turnover: 0.2, attrition: 0.3, runs: 200, seed: 7}\n"
+    )
+    params = {
+        "name": "Costed",
+        "area": "kent",
+        "years": "3",
+        "role1": "healthcare assistant",
+        "headcount1": "1,200",
+        "turnover1": "12%",
+        "role2": "nursing associate",
+        "headcount2": "150",
+        "turnover2": "8",
+        "recruits2": "8",
+        "flow1_from": "healthcare assistant",
+        "flow1_to": "nursing associate",
+        "flow1_via": "trainee nursing associate",
+        "flow1_places": "20",
+        "flow1_attrition": "10",
+        "flow1_cost": "£7,500",
+        "flow1_backfill": "yes",
+        "spread_turnover": "20%",
+        "spread_attrition": "0.3",
+        "runs": "200",
+        "seed": "7",
+    }
+    cli = run.json("pipeline", plan)
+    assert cli["spread"] == {"turnover": 0.2, "attrition": 0.3} and cli["flows"][0]["backfill"] is True
+    assert cli["total_cost"] > 0 and cli["roles"][1]["recruits"] == 8
+    assert client.get("/api/pipeline", params=params).json() == cli
+    narrow = client.get("/api/pipeline", params={**params, "spread_turnover": "", "spread_attrition": ""}).json()
+    assert narrow["spread"] == {} and narrow != cli  # without them the runs draw no rates: narrower bands
+    html = ok(client.get("/pipeline", params=params), "spread of turnover 20%, of attrition 30%", "£7,500")
+    assert 'id="flow1_backfill" name="flow1_backfill" type="checkbox" value="yes" checked' in html
+    assert 'id="recruits2" name="recruits2" type="text" value="8"' in html
+    assert 'id="spread_turnover" name="spread_turnover" type="text" value="20%"' in html
+    assert "Yes: movers are replaced" in html
+
+
 def test_pipeline_page_draws_the_band_for_monte_carlo_runs(client: TestClient) -> None:
     html = ok(client.get("/pipeline", params={**HAND, "runs": "300", "seed": "1"}), "Monte Carlo, 300 runs, seed 1")
     assert html.count('<svg class="pathways-chart"') == 2 and html.count('class="pathways-band"') == 2
@@ -247,6 +297,17 @@ def test_pipeline_page_draws_the_band_for_monte_carlo_runs(client: TestClient) -
         ({"role2": "", "headcount2": "50"}, 400, "role2", "enter the role row 2&#39;s figures are for"),
         ({"years": "99"}, 400, "years", "years must be from 1 to 50"),
         (
+            {"flow1_cost": "lots"},
+            400,
+            "flow1_cost",
+            "flow 1&#39;s cost per trainee a year: &#39;lots&#39; is not a number",
+        ),
+        ({"flow1_backfill": "maybe"}, 400, "flow1_backfill", "is neither yes nor no"),
+        ({"recruits2": "2.5"}, 400, "recruits2", "row 2&#39;s recruits a year: &#39;2.5&#39; is not a whole number"),
+        ({"role2": "", "headcount2": "", "turnover2": "", "recruits2": "4"}, 400, "role2", "enter the role row 2"),
+        ({"spread_turnover": "150%"}, 400, "spread_turnover", "must be from 0 to 1, or 0% to 100%"),
+        ({"seed": "3"}, 400, "runs", "the seed is for Monte Carlo runs: enter the Monte Carlo runs"),
+        (
             {"flow1_months": "", "flow1_from": "care worker", "flow1_to": "registered nurse (adult)"},
             400,
             "flow1_months",
@@ -261,11 +322,29 @@ def test_pipeline_refusals_point_at_their_field(
 
 
 def test_pipeline_without_figures_says_what_to_give(client: TestClient) -> None:
+    """A role without a headcount is pointed at the form's box for it, never at a plan file's keys: its row's
+    Headcount when the role has a row, else a free row to name it in."""
     params = {"area": "england", "flow1_from": "healthcare assistant", "flow1_to": "nursing associate"}
     params |= {"flow1_via": "trainee nursing associate", "flow1_places": "5"}
-    refused(client.get("/pipeline", params=params), 400, None, "Healthcare assistant: no headcount")
+    html = refused(
+        client.get("/pipeline", params=params),
+        400,
+        "role1",
+        "Healthcare assistant: no headcount (none in England)",
+        "enter Healthcare assistant as Role 1 in Starting figures, with its Headcount",
+        "enter Nursing associate as Role 2 in Starting figures",
+    )
+    assert "give it in the plan" not in html and "roles: {" not in html
     api = client.get("/api/pipeline", params=params)
-    assert api.status_code == 400 and "no headcount" in api.json()["error"]
+    assert api.status_code == 400 and "no headcount" in api.json()["error"] and "roles: {" not in api.json()["error"]
+    rows = {"role1": "nursing associate", "headcount1": "40", "turnover1": "8"}
+    rows |= {"role2": "healthcare assistant", "turnover2": "12"}
+    refused(
+        client.get("/pipeline", params={**params, **rows}),
+        400,
+        "headcount2",
+        "Healthcare assistant: no headcount (none in England); enter it in Starting figures, Role 2, Headcount",
+    )
 
 
 # -- escaping -------------------------------------------------------------------------------------------------------

@@ -3,12 +3,16 @@ Session.pipeline as `pathways pipeline PLAN` projects a plan file, shown as a ch
 numbers year by year.
 
 GET /pipeline?area=A&years=N&flow1_from=R&flow1_to=R[&flow1_via=R]&flow1_places=N[&flow1_months=M]
-[&flow1_attrition=P]...[&role1=R&headcount1=N&turnover1=P]...[&runs=N&seed=S] answers like `pathways
-pipeline PLAN --runs N --seed S` for the plan the fields make (`plan_question`): up to FLOW_ROWS flows, each
-from one role to another (through a training post if given) with its places a year, its months (blank: the
-library's links) and its attrition; up to ROLE_ROWS roles' own starting headcount and turnover (blank: the
-library's figures for the area). Rates are typed as percentages (12 for 12%), as people say them; the plan
-holds fractions. Its JSON twin, GET or POST /api/pipeline with the same fields, is the CLI's --format json.
+[&flow1_attrition=P][&flow1_cost=GBP][&flow1_backfill=yes]...[&role1=R&headcount1=N&turnover1=P&recruits1=N]...
+[&spread_turnover=F&spread_attrition=F][&runs=N&seed=S] answers like `pathways pipeline PLAN --runs N --seed S`
+for the plan the fields make (`plan_question`): up to FLOW_ROWS flows, each from one role to another (through
+a training post if given) with its places a year, its months (blank: the library's links), its attrition,
+its cost per trainee a year and whether the movers are backfilled; up to ROLE_ROWS roles' own starting
+headcount, turnover and recruits a year (blank: the library's figures for the area); and the plan's
+`uncertainty` spreads. Rates are typed as percentages (12 for 12%), as people say them, and spreads as
+fractions or percentages (0.2 or 20%, as the team page's fractions); the plan holds fractions, under the keys
+FORMATS.md names. Its JSON twin, GET or POST /api/pipeline with the same fields, is the CLI's --format json.
+A plan the library refuses is said in the form's words, pointing at the field to fill (`in_form_words`).
 """
 
 from __future__ import annotations
@@ -33,13 +37,18 @@ FLOW_ROWS = 3  # flows a form offers: a plan of more is a file for `pathways pip
 ROLE_ROWS = 4
 MAX_YEARS, MAX_RUNS, MAX_SEED = 50, 100_000, 2**32 - 1  # as `pathways pipeline` --years, --runs and --seed
 MAX_PLACES, MAX_HEADCOUNT, MAX_MONTHS = 1_000_000, 10_000_000, 600  # as the plan format (frameworks/models.py)
+MAX_COST = 10_000_000
 DEFAULT_YEARS = 5
-FLOW_PARTS = ("from", "to", "via", "places", "months", "attrition")
-EXAMPLE = (  # the example plan the page offers (examples/pipeline-nursing-associates.yaml, without its costs)
-    "area=kent&years=5&flow1_from=healthcare+assistant&flow1_to=nursing+associate"
-    "&flow1_via=trainee+nursing+associate&flow1_places=20&flow1_attrition=10&role1=healthcare+assistant"
-    "&headcount1=1200&turnover1=12&role2=nursing+associate&headcount2=150&turnover2=8&runs=1000&seed=42"
+FLOW_PARTS = ("from", "to", "via", "places", "months", "attrition", "cost", "backfill")
+ROLE_PARTS = ("role", "headcount", "turnover", "recruits")
+SPREADS = ("turnover", "attrition")  # the plan's uncertainty spreads, in fields spread_turnover, spread_attrition
+EXAMPLE = (  # the example plan the page offers (examples/pipeline-nursing-associates.yaml)
+    "name=Grow+our+own+nursing+associates&area=kent&years=5&flow1_from=healthcare+assistant"
+    "&flow1_to=nursing+associate&flow1_via=trainee+nursing+associate&flow1_places=20&flow1_attrition=10"
+    "&flow1_cost=7500&role1=healthcare+assistant&headcount1=1200&turnover1=12&role2=nursing+associate"
+    "&headcount2=150&turnover2=8&recruits2=8&spread_turnover=20%25&spread_attrition=30%25&runs=1000&seed=42"
 )
+YES, NO = ("yes", "true", "on", "1"), ("no", "false", "off", "0")
 
 
 def routes(site: Site) -> list[Route]:
@@ -63,7 +72,7 @@ def number(params: Any, name: str, high: float, label: str, *, whole: bool = Fal
     if value is None:
         return None
     try:
-        parsed = float(value.replace(",", ""))
+        parsed = float(value.replace(",", "").removeprefix("£"))
     except ValueError:
         raise BadInput(f"{label}: '{value}' is not a number", name) from None
     if whole and not parsed.is_integer():
@@ -85,6 +94,29 @@ def rate(params: Any, name: str, label: str) -> float | None:
     if not 0 <= parsed <= 100:
         raise BadInput(f"{label} must be a percentage from 0 to 100", name)
     return parsed / 100
+
+
+def spread(params: Any, name: str, label: str) -> float | None:
+    """A relative spread from 0 to 1, typed as a fraction or a percentage (0.2 or 20%, as forms.fraction reads
+    fractions); None when empty."""
+    value = forms.text(params, name, label=label)
+    if value is None:
+        return None
+    try:
+        parsed = float(value[:-1]) / 100 if value.endswith("%") else float(value)
+    except ValueError:
+        raise BadInput(f"{label}: '{value}' is not a number", name) from None
+    if not 0 <= parsed <= 1:
+        raise BadInput(f"{label} must be from 0 to 1, or 0% to 100% (for example 0.2 or 20%), not {value}", name)
+    return parsed
+
+
+def ticked(params: Any, name: str, label: str) -> bool:
+    """A checkbox: ticked (yes, true, on or 1) or not (empty, no, false, off or 0)."""
+    value = (forms.text(params, name, label=label) or "no").lower()
+    if value not in YES + NO:
+        raise BadInput(f"{label}: '{value}' is neither yes nor no", name)
+    return value in YES
 
 
 async def _role(site: Site, params: Any, name: str, label: str, *, required: bool = False) -> str | None:
@@ -117,29 +149,39 @@ async def _flow(site: Site, params: Any, n: int) -> dict | None:
     attrition = rate(params, field["attrition"], f"flow {n}'s attrition")
     if attrition is not None:
         flow["attrition"] = attrition
+    cost = number(params, field["cost"], MAX_COST, f"flow {n}'s cost per trainee a year")
+    if cost is not None:
+        flow["cost"] = cost
+    if ticked(params, field["backfill"], f"flow {n}'s backfill"):
+        flow["backfill"] = True
     return flow
 
 
-async def _roles(site: Site, params: Any) -> dict[str, dict]:
-    """The starting figures typed for roles: {role id: {headcount, turnover_rate}}."""
+async def _roles(site: Site, params: Any) -> tuple[dict[str, dict], dict[str, int]]:
+    """The starting figures typed for roles, {role id: {headcount, turnover_rate, recruits}}, and the row
+    each role is in."""
     roles: dict[str, dict] = {}
+    rows: dict[str, int] = {}
     for n in range(1, ROLE_ROWS + 1):
         headcount = number(params, f"headcount{n}", MAX_HEADCOUNT, f"row {n}'s headcount", whole=True)
         turnover = rate(params, f"turnover{n}", f"row {n}'s turnover")
+        recruits = number(params, f"recruits{n}", MAX_HEADCOUNT, f"row {n}'s recruits a year", whole=True)
         role = await _role(site, params, f"role{n}", f"the role of row {n}")
+        given = {"headcount": headcount, "turnover_rate": turnover, "recruits": recruits}
         if role is None:
-            if headcount is not None or turnover is not None:
+            if any(value is not None for value in given.values()):
                 raise BadInput(f"enter the role row {n}'s figures are for", f"role{n}")
             continue
         if role in roles:
             raise BadInput(f"{role} has figures in two rows; give each role once", f"role{n}")
-        given = {"headcount": headcount, "turnover_rate": turnover}
         roles[role] = {key: value for key, value in given.items() if value is not None}
-    return roles
+        rows[role] = n
+    return roles, rows
 
 
 async def plan_question(site: Site, params: Any) -> dict[str, Any]:
-    """Keyword arguments for Session.pipeline: the plan the form makes, and the Monte Carlo runs and seed."""
+    """Keyword arguments for Session.pipeline (the plan the form makes, and the Monte Carlo runs and seed),
+    and `rows`, the row of the Starting figures each role is in (to point a refusal at its box)."""
     plan: dict[str, Any] = {"years": forms.integer(params, "years", 1, MAX_YEARS, default=DEFAULT_YEARS)}
     name = forms.text(params, "name", label="the plan's name")
     if name is not None:
@@ -148,30 +190,103 @@ async def plan_question(site: Site, params: Any) -> dict[str, Any]:
     if area is not None:
         plan["area"] = area
     flows = [flow for n in range(1, FLOW_ROWS + 1) if (flow := await _flow(site, params, n)) is not None]
-    roles = await _roles(site, params)
+    roles, rows = await _roles(site, params)
     if not flows and not roles:
         raise BadInput(
             "enter at least one flow: the role trainees come from, the role they train for and the places", "flow1_from"
         )
     plan.update(roles=roles, flows=flows)
+    spreads = {part: spread(params, f"spread_{part}", f"the spread of {part}") for part in SPREADS}
+    if any(value is not None for value in spreads.values()):
+        plan["uncertainty"] = {part: value for part, value in spreads.items() if value is not None}
     runs = forms.integer(params, "runs", 0, MAX_RUNS)
     seed = forms.integer(params, "seed", 0, MAX_SEED)
-    return {"plan": plan, "runs": runs, "seed": seed}
+    return {"plan": plan, "runs": runs, "seed": seed, "rows": rows}
 
 
-def field_of(key: str) -> str | None:
-    """The form field a plan problem is about, by its key path (`flows[0].places` -> `flow1_places`)."""
+def field_of(key: str, rows: dict[str, int] | None = None) -> str | None:
+    """The form field a plan problem is about, by its key path (`flows[0].places` -> `flow1_places`,
+    `roles.hsc:care-worker.headcount` -> the headcount of the care worker's row, `uncertainty.turnover` ->
+    `spread_turnover`)."""
     found = re.match(r"flows\[(\d+)\](?:\.(\w+))?", key)
     if found:
         part = found.group(2) if found.group(2) in FLOW_PARTS else "months"  # no link: give the months
         return f"flow{int(found.group(1)) + 1}_{part}"
+    found = re.match(r"uncertainty\.(\w+)", key)
+    if found:
+        return f"spread_{found.group(1)}" if found.group(1) in SPREADS else "runs"
+    for role, n in (rows or {}).items():
+        if key == f"roles.{role}" or key.startswith(f"roles.{role}."):
+            part = {"headcount": "headcount", "turnover_rate": "turnover", "recruits": "recruits"}
+            return f"{part.get(key.removeprefix(f'roles.{role}.'), 'role')}{n}"
     return "area" if key == "area" else None
+
+
+LACKS = re.compile(r"^(?P<said>.+); give it in the plan, roles: \{.*\}$")  # pathways.pipeline_plan._figures
+
+
+async def in_form_words(site: Site, question: dict[str, Any], message: str) -> BadInput:
+    """A QuestionError's message as the form says it, with the field to fill: a role without a headcount or
+    a turnover rate is pointed at its row's box (or at a free row to give its figures in), a seed without
+    runs and too many runs at the runs box. What the form cannot fix keeps the library's words."""
+    if message.startswith("--seed is for Monte Carlo runs"):
+        return BadInput(
+            "the seed is for Monte Carlo runs: enter the Monte Carlo runs (or leave the seed empty); without runs"
+            " the projection is expected values, with nothing to seed",
+            "runs",
+        )
+    if " runs of this plan would need about " in message:
+        return BadInput(message.replace(" runs (--runs),", " Monte Carlo runs,"), "runs")
+    parts = message.split(" | ")
+    if not all(LACKS.match(part) for part in parts):
+        return BadInput(message)
+    plan, rows = question["plan"], dict(question["rows"])
+    named = [*plan["roles"], *(q for f in plan["flows"] for q in (f["from"], f["to"]))]
+    titles = {}
+    for qid in dict.fromkeys(named):
+        titles[(await site.ask(lambda s, q=qid: s.find("Role", q))).value.label] = qid
+    free = [n for n in range(1, ROLE_ROWS + 1) if n not in rows.values()]
+    said, fields = [], []
+    for part in parts:
+        text = LACKS.match(part).group("said")  # type: ignore[union-attr]  # all matched above
+        title = next((t for t in sorted(titles, key=len, reverse=True) if text.startswith(f"{t}: ")), None)
+        boxes = [word for key, word in (("no headcount", "headcount"), ("no turnover", "turnover")) if key in text]
+        wanted = " and ".join({"headcount": "Headcount", "turnover": "Turnover, % a year"}[b] for b in boxes)
+        if title is None:
+            said.append(part)
+        elif titles[title] in rows:
+            n = rows[titles[title]]
+            said.append(f"{text}; enter {'them' if len(boxes) > 1 else 'it'} in Starting figures, Role {n}, {wanted}")
+            fields.append(f"{boxes[0]}{n}")
+        elif free:
+            n = free.pop(0)
+            said.append(f"{text}; enter {title} as Role {n} in Starting figures, with its {wanted}")
+            fields.append(f"role{n}")
+        else:
+            said.append(
+                f"{text}; the form takes figures for {ROLE_ROWS} roles: for more, write a plan file for"
+                " `pathways pipeline` (roles: in FORMATS.md)"
+            )
+    return BadInput(" | ".join(said), fields[0] if fields else None)
+
+
+def _problem_words(problem: Any) -> str:
+    """A located plan problem, with a missing progression link said as the flow's boxes to fill."""
+    from frameworks.errors import one_line
+
+    found = re.match(r"flows\[(\d+)\]$", problem.key or "")
+    if found and (problem.expected or "").startswith("months:"):
+        n = int(found.group(1)) + 1
+        text = re.sub(r"; did you mean via: \[(.+?)\]\?", r" (did you mean the training post \1?)", problem.message)
+        return one_line(f"flow {n}: {text}; enter flow {n}'s months of training, or the training post on the way")
+    return one_line(str(problem))
 
 
 async def projected(site: Site, question: dict[str, Any]) -> Any:
     """Session.pipeline's answer (Asked), kept for the same plan; a plan the library refuses points at its
-    field when the problem names one."""
-    from frameworks.errors import LibraryError, one_line
+    field when the problem names one, in the form's words (`in_form_words`)."""
+    from frameworks.errors import LibraryError
+    from pathways.errors import QuestionError
 
     key = ("pipeline", json.dumps(question, sort_keys=True))
     try:
@@ -179,8 +294,23 @@ async def projected(site: Site, question: dict[str, Any]) -> Any:
             site, key, lambda s: s.pipeline(question["plan"], runs=question["runs"], seed=question["seed"])
         )
     except LibraryError as err:
-        message = "; ".join(one_line(str(p)) for p in err.problems)
-        raise BadInput(message, field_of(err.problems[0].key)) from None
+        message = "; ".join(_problem_words(p) for p in err.problems)
+        raise BadInput(message, field_of(err.problems[0].key, question["rows"])) from None
+    except QuestionError as err:
+        raise await in_form_words(site, question, str(err)) from None
+
+
+NOTE_WORDS = {  # the plan keys pathways.pipeline's notes name, as the form's boxes (the JSON keeps the keys)
+    "replace the movers with backfill: true or more recruits": "replace the movers: tick the flow's backfill box"
+    " or enter more recruits a year for the role",
+    "leavers are still replaced: set recruits": "leavers are still replaced: enter the role's recruits a year",
+}
+
+
+def form_note(note: str) -> str:
+    for plan_words, form_words in NOTE_WORDS.items():
+        note = note.replace(plan_words, form_words)
+    return note
 
 
 # -- answering ----------------------------------------------------------------------------------------------
@@ -195,7 +325,8 @@ def _values(params: Any) -> dict[str, str]:
     """The form as it was filled in, to show it again."""
     names = ["name", "area", "years", "runs", "seed"]
     names += [f"flow{n}_{part}" for n in range(1, FLOW_ROWS + 1) for part in FLOW_PARTS]
-    names += [f"{part}{n}" for n in range(1, ROLE_ROWS + 1) for part in ("role", "headcount", "turnover")]
+    names += [f"{part}{n}" for n in range(1, ROLE_ROWS + 1) for part in ROLE_PARTS]
+    names += [f"spread_{part}" for part in SPREADS]
     return {name: str(params.get(name) or "")[: forms.MAX_TEXT] for name in names}
 
 
@@ -226,6 +357,7 @@ async def pipeline_page(site: Site, request: Request) -> Response:
     }
     context.update(
         result=payload,
+        notes=[form_note(note) for note in payload["notes"]],
         charts=pipeline_charts(payload),
         by_role=by_role,
         count=count_text,

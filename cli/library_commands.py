@@ -197,6 +197,10 @@ SUPPLY_WORDS = {
 }
 
 
+# counts and pay of a whole staff group, never to be read as the role's own
+GROUP_WORDS = {"headcount": " (whole group)", "fte": " (whole group)", "mean_pay": " (group average)"}
+
+
 def _supply_note(area: str | None, found: bool) -> str:
     if not found:
         return f"Workforce supply: no figures for this role in '{area}' or any area it lies within."
@@ -208,7 +212,7 @@ def _supply_note(area: str | None, found: bool) -> str:
 
 def _supply_table(figures: list[dict], title: str) -> Table:
     """The role's workforce supply figures (`roles show --area`): each measure with where, when and source.
-    A count of people for a whole staff group says so, so it is never read as the role's own."""
+    A count of people or a mean pay for a whole staff group says so, so it is never read as the role's own."""
     from pathways.demand import RATES, percent
 
     rows = []
@@ -222,8 +226,8 @@ def _supply_table(figures: list[dict], title: str) -> Table:
         else:
             shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
         measure = SUPPLY_WORDS.get(f["measure"], f["measure"])
-        if f["measure"] in ("headcount", "fte") and f["subject"] != title:
-            measure += " (whole group)"
+        if f["measure"] in GROUP_WORDS and f["subject"] != title:
+            measure += GROUP_WORDS[f["measure"]]
         rows.append({**f, "measure": measure, "value": shown})
     columns = [("measure", "measure"), ("value", "value"), ("area_name", "area"), ("subject", "for")]
     return Table([*columns, ("as_of", "as of"), ("source", "source")], rows, "Workforce supply")

@@ -585,6 +585,14 @@ class PipelineRole(Model):
         default=None, ge=0, le=10_000_000, description="People recruited a year; default: as many as leave."
     )
 
+    @model_validator(mode="after")
+    def _one_way_to_the_establishment(self) -> PipelineRole:
+        if self.establishment is not None and self.vacancy_rate is not None:
+            raise ValueError(
+                "give establishment or vacancy_rate, not both: the vacancy rate only sets the establishment"
+            )
+        return self
+
 
 class PipelineFlow(Model):
     """A progression route the plan funds: `places` people a year start training from one role for another."""

@@ -370,6 +370,13 @@ def project(
     if not found:
         raise QuestionError("the plan names no roles: give roles: or flows:")
     horizon = years or doc.years
+    late = [(n, f) for n, f in enumerate(flows, start=1) if f.first_year > horizon]
+    if late:
+        n, flow = late[0]
+        raise QuestionError(
+            f"flow {n} starts in year {flow.first_year}, after the {horizon} years projected: project more years"
+            " (--years) or start it earlier"
+        )
     uncertainty = doc.uncertainty
     runs = runs if runs is not None else (uncertainty.runs if uncertainty else 0)
     if seed is not None and not runs:
@@ -452,7 +459,7 @@ def _answer(
             f.attrition,
             f.cost,
             f.first_year,
-            f.last_year if f.last_year is not None else years,
+            min(f.last_year, years) if f.last_year is not None else years,  # places start only while projected
             f.backfill,
         )
         for i, f in enumerate(flows)
@@ -532,8 +539,13 @@ def _role_notes(r: int, role: PipelineRole, years: int, t: Trajectory) -> list[s
     elif first <= 1e-9 and last > 0.05:
         notes.append(f"{role.title}: a gap of {_n(last)} posts opens by year {years}")
     if last < -0.05:
+        recruited = float(t.roles["recruited"][:, r].mean())
         why = (
-            "leavers are still replaced: set recruits" if role.recruits is None else f"{role.recruits} recruits a year"
+            "leavers are still replaced: set recruits"
+            if role.recruits is None
+            else f"{_n(recruited)} recruited a year on average, backfill included"
+            if recruited > role.recruits + 0.05
+            else f"{role.recruits} recruits a year"
         )
         notes.append(f"{role.title}: {_n(-last)} people above establishment by year {years} ({why})")
     moved = float(t.roles["moved_up"][:, r].sum())

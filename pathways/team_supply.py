@@ -12,9 +12,10 @@ logs (sum x_r log v_r <= log(1 - confidence)); for a larger cover k, the team mu
 minimal mixes (pathways.cover_chance: the fewest posts per group of equally likely posts for which at
 least k are filled with that chance, the exact Poisson binomial), asked of the needs a first solve falls
 short on (the others keep a bound every holding team keeps: E[filled] >= k x confidence). For those mixes
-each chance is rounded down to a twentieth (CHANCE_STEPS), so the cover holds with the true chances and
-the search stays small; the team is the cheapest that holds with the rounded chances (it may be a little
-dearer than with the true ones), and every chance of cover reported uses the true ones. The answer gives
+each chance is rounded down to a hundredth, or to a twentieth when a hundredth leaves too many mixes
+(CHANCE_STEPS, MIX_LIMIT), so the cover holds with the true chances and the search stays small; the team
+is the cheapest that holds with the rounded chances (with twentieths it may be a post dearer than with the
+true ones), and every chance of cover reported uses the true ones. The answer gives
 each need's expected filled posts and chance of cover, the plain (every post filled) team for comparison,
 and the roles in the mix that are hard to fill (vacancy rate of graph.supply.HARD_TO_FILL_VACANCY or
 more), with where each figure is from. With `availability="all"` and an area, the team is sized as if
@@ -42,10 +43,12 @@ if TYPE_CHECKING:
     from graph.supply import Figure
     from pathways.teams import Candidate, Problem, SolvedTeam
 
-# For a need asking for several people, each post's chance of being filled is rounded down to a twentieth
-# (0.93 -> 0.90): the cover then still holds with the true chances, and the few groups keep the exact search
-# of mixes small (pathways.cover_chance). The team may be a post larger than with the chances unrounded.
-CHANCE_STEPS = 20
+# For a need asking for several people, each post's chance of being filled is rounded down, so the cover
+# still holds with the true chances and the groups of equal chances stay few: to a hundredth (0.934 ->
+# 0.93) when that keeps the need's minimal mixes within MIX_LIMIT, else to a twentieth (0.93 -> 0.90),
+# which keeps the exact search small but may cost a post (0.99 read as 0.95).
+CHANCE_STEPS = (100, 20)
+MIX_LIMIT = 60
 DEFAULT_CONFIDENCE = 0.9  # the chance each need's cover must hold, unless asked otherwise
 
 
@@ -94,18 +97,22 @@ def cover_mixes(problem: Problem, needs: set[int]) -> list[tuple[dict[int, list[
     filled, found = problem.filled, []
     for n in sorted(needs):
         need = problem.needs[n]
-        kinds: dict[float, list[int]] = {}
-        for r in np.nonzero(problem.covers[:, n] & (filled > 0))[0]:
-            chance = math.floor(float(filled[r]) * CHANCE_STEPS + 1e-9) / CHANCE_STEPS
-            if chance > 0:
-                kinds.setdefault(chance, []).append(int(r))
-        try:
-            mixes = minimal_mixes(list(kinds), need.cover, problem.confidence)
-        except OverflowError:
+        for steps in CHANCE_STEPS:  # the finest rounding whose mixes stay few
+            kinds: dict[float, list[int]] = {}
+            for r in np.nonzero(problem.covers[:, n] & (filled > 0))[0]:
+                chance = math.floor(float(filled[r]) * steps + 1e-9) / steps
+                if chance > 0:
+                    kinds.setdefault(chance, []).append(int(r))
+            try:
+                mixes = minimal_mixes(list(kinds), need.cover, problem.confidence, limit=MIX_LIMIT)
+                break
+            except OverflowError:
+                continue
+        else:
             raise QuestionError(
                 f"too many ways to hold the cover of '{need.label}' at confidence {problem.confidence:g} to"
-                " weigh them all; design part of the service at a time or lower --confidence"
-            ) from None
+                " weigh them all; design part of the service at a time or lower the confidence"
+            )
         found.append((dict(enumerate(kinds.values())), mixes))
     return found
 

@@ -462,3 +462,16 @@ def test_a_monte_carlo_run_too_big_for_memory_is_refused_before_it_starts(sessio
     with pytest.raises(QuestionError, match=r"100,000 runs of this plan would need about .* GB; give at most"):
         session.pipeline(RICH, years=50, runs=100_000)
     assert session.pipeline(RICH, years=50, runs=200).runs == 200
+
+
+def test_contradicting_or_unreachable_plan_parts_are_refused_not_dropped(session) -> None:
+    """A role given both an establishment and a vacancy rate, or a flow starting after the last year
+    projected, is one clear refusal: neither is silently set aside."""
+    from frameworks.errors import LibraryError
+    from pathways.errors import QuestionError
+
+    both = plan(roles={"hca": {"headcount": 100, "establishment": 120, "vacancy_rate": 0.1}})
+    with pytest.raises(LibraryError, match="give establishment or vacancy_rate, not both"):
+        session.pipeline(both)
+    with pytest.raises(QuestionError, match="flow 1 starts in year 4, after the 3 years projected"):
+        session.pipeline(plan(years=3, flow={"first_year": 4}))

@@ -259,3 +259,22 @@ def test_more_expected_posts_never_beat_a_cheaper_team_whose_cover_holds(tmp_pat
         design = session.team_design(needs, area="testshire", availability="vacancy", **limits)
         assert team(design) == {"sup:steady": 2} and design.cost == 60000
         assert design.coverage[0].cover_probability == pytest.approx(0.97**2)  # both posts filled
+
+
+def test_a_rarely_vacant_role_is_not_rounded_into_an_extra_post(tmp_path: Path) -> None:
+    """Ten people for vital signs from support workers at 1% vacancy, at confidence 0.95: eleven posts hold
+    (P(at least 10 of 11 filled) = 0.99^11 + 11 x 0.01 x 0.99^10 = 0.9948), so twelve would be a post too
+    many (as rounding 0.99 down to 0.95 once gave)."""
+    (tmp_path / "supply.yaml").write_text(
+        "kind: supply\nnamespace: sup\nfigures:\n"
+        "  - {area: testshire, role: support-worker, as_of: '2025', vacancy_rate: 0.01}\n"
+    )
+    needs = tmp_path / "needs.yaml"
+    needs.write_text(
+        "kind: needs\nnamespace: sup\nid: obs\ntitle: Obs\nneeds: [{competency: s.obs, level: 2, cover: 10}]\n"
+    )
+    library = [str(DATA / "teams_supply" / "library"), str(tmp_path / "supply.yaml")]
+    session = Session.open(library=library, bundled=False, workspace=tmp_path / "ws", embeddings=False)
+    design = session.team_design(needs, area="testshire", availability="vacancy", confidence=0.95)
+    assert team(design) == {"sup:support-worker": 11}
+    assert design.coverage[0].cover_probability == pytest.approx(0.99**11 + 11 * 0.01 * 0.99**10)

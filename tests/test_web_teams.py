@@ -183,6 +183,7 @@ def test_downloads_are_the_cli_files(client: TestClient, run, tmp_path: Path) ->
         (f"/team?template={TEMPLATE}&max_headcount=0", 400, "max_headcount must be from 1", "max_headcount"),
         (f"/team?template={TEMPLATE}&sectors=helth", 400, "did you mean &#39;health&#39;?", "sectors"),
         (f"/team?template={TEMPLATE}&objective=fun", 400, "objective must be cost or headcount", "objective"),
+        (f"/team?template={TEMPLATE}&area=kent&confidence=0.95", 400, "is for allowing for the area", "confidence"),
         ("/team?template=nowhere-team", 400, "is neither a needs file nor a template", "template"),
         ("/jd?role=care+worker&blend=healthcare+assistant", 400, "a blended role needs a title", "title"),
         ("/jd?role=care+worker&band=3", 400, "a band or level is for a blended role", "band"),

@@ -176,8 +176,14 @@ async def design_question(site: Site, params: Any) -> dict[str, Any]:
         "availability": forms.text(params, "availability") or "all",
         "confidence": forms.fraction(params, "confidence", DEFAULT_CONFIDENCE, "confidence"),
     }
-    if question["availability"] != "vacancy":  # the field belongs to sizing for vacancies (as --confidence)
-        question["confidence"] = None
+    if forms.text(params, "confidence") is None:
+        question["confidence"] = None  # the library's default (0.9), as without --confidence
+    elif question["availability"] != "vacancy":  # as the CLI refuses --confidence without vacancy sizing
+        raise BadInput(
+            "the chance each need's cover must hold is for allowing for the area's vacancies: choose that"
+            " availability, or leave the chance empty",
+            "confidence",
+        )
     if question["availability"] not in AVAILABILITY:
         raise BadInput(f"availability must be all or vacancy, not '{question['availability']}'", "availability")
     for field, names in (

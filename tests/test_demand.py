@@ -111,7 +111,7 @@ def test_roles_show_area_names_each_figure_with_where_when_and_source(run) -> No
     assert "| vacancy rate | 10% | Shire | Care associate | 2022 | Shire associate survey |" in out
     group = "| staff in post (whole group) | 5,000 | England | Clinical support staff | 2023 |"
     assert group + " Demand test national survey |" in out  # a staff group's count, never read as the role's
-    assert "| mean pay | £28,000 a year | England |" in out
+    assert "| mean pay (group average) | £28,000 a year | England |" in out
     empty = run(*FIXTURE, "roles", "show", "care helper", "--area", "england", "--format", "md").stdout
     assert "## Workforce supply" not in empty and "no figures for this role in 'england'" in empty
     bad = run(*FIXTURE, "roles", "show", "care helper", "--area", "midland", expect=2)

@@ -45,7 +45,8 @@ def test_an_impossible_team_shows_why(server: str, page) -> None:
     page.get_by_role("button", name="Design the team").click()
     summary = page.locator(".nhsuk-error-summary")
     summary.wait_for(timeout=120_000)
-    assert "No team meets every need" in summary.inner_text() and "--max-headcount 5" in summary.inner_text()
+    said = summary.inner_text()  # in the form's words: the box, not the command's option
+    assert "No team meets every need" in said and "'Most people in the team' 5" in said
     assert_accessible(page)
 
 

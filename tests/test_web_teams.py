@@ -77,8 +77,10 @@ def test_an_infeasible_design_shows_its_reasons(client: TestClient, run) -> None
     response = client.get("/team", params={"template": TEMPLATE, "max_headcount": "5"})
     assert response.status_code == 400 and "No team meets every need under these rules" in response.text
     cli = run("team", "design", TEMPLATE, "--max-headcount", "5", expect=2).stderr.strip().splitlines()
-    for line in cli:
-        assert line.removeprefix("error: ").replace("'", "&#39;") in response.text
+    for line in cli:  # the same reasons, naming the form's boxes where the command names its options
+        said = line.removeprefix("error: ").replace("--max-headcount", "'Most people in the team'")
+        assert said.replace("'", "&#39;") in response.text
+    assert "--max-headcount" not in response.text.split("<form")[0]
     api = client.get("/api/team/design", params={"template": TEMPLATE, "max_headcount": "5"})
     assert api.status_code == 400
     assert api.json() == {"error": cli[0].removeprefix("error: "), "reasons": [x.removeprefix("error: ") for x in cli]}
@@ -176,9 +178,19 @@ def test_downloads_are_the_cli_files(client: TestClient, run, tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("url", "status", "message", "field"),
     [
-        (f"/team?template={TEMPLATE}&max=care+worker", 400, "--max &#39;care worker&#39; should be ROLE=N", "max"),
+        (
+            f"/team?template={TEMPLATE}&max=care+worker",
+            400,
+            "&#39;Most people of a role&#39; &#39;care worker&#39; should be ROLE=N",
+            "max",
+        ),
         (f"/team?template={TEMPLATE}&exclude=qqqq-zzzz", 404, "role &#39;qqqq-zzzz&#39; not found", "exclude"),
-        (f"/team?template={TEMPLATE}&exclude=care+worker&min=care+worker%3D1", 400, "conflicts with --min", "exclude"),
+        (
+            f"/team?template={TEMPLATE}&exclude=care+worker&min=care+worker%3D1",
+            400,
+            "conflicts with &#39;Fewest people of a role&#39;",
+            "exclude",
+        ),
         (f"/team?template={TEMPLATE}&budget=lots", 400, "&#39;lots&#39; is not a number of pounds", "budget"),
         (f"/team?template={TEMPLATE}&max_headcount=0", 400, "max_headcount must be from 1", "max_headcount"),
         (f"/team?template={TEMPLATE}&sectors=helth", 400, "did you mean &#39;health&#39;?", "sectors"),

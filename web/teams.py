@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +198,27 @@ async def design_question(site: Site, params: Any) -> dict[str, Any]:
     return question
 
 
+FORM_WORDS = (  # the option a library message names -> the designer form's box, longest first
+    ("--availability vacancy", "'Allow for the area's vacancies'"),
+    ("--max-headcount", "'Most people in the team'"),
+    ("--confidence", "'Chance each need's cover must hold'"),
+    ("--exclude", "'Roles not to use'"),
+    ("--sectors", "'Sectors'"),
+    ("--budget", "'Yearly pay budget'"),
+    ("--area", "an 'Area'"),
+    ("--max", "'Most people of a role'"),
+    ("--min", "'Fewest people of a role'"),
+)
+
+
+def in_form_words(message: str) -> str:
+    """A library message as the designer page says it: the form's boxes, not the command's options (the
+    JSON twins keep the command's words, as `pathways team design` prints them)."""
+    for option, words in FORM_WORDS:
+        message = message.replace(option, words)
+    return message
+
+
 def field_of(message: str) -> str | None:
     """The form field a library message is about, by the option it names (`--exclude X conflicts ...`)."""
     for option, field in OPTION_FIELDS:
@@ -301,9 +323,12 @@ async def design_page(site: Site, request: Request) -> Response:
     try:
         asked = await designed(site, await design_question(site, params))
     except NoTeam as err:
-        return site.page(request, "team.html", 400, **{**context, "infeasible": err.reasons})
+        return site.page(
+            request, "team.html", 400, **{**context, "infeasible": [in_form_words(r) for r in err.reasons]}
+        )
     except Exception as err:
-        return site.page(request, "team.html", (f := _failure(err)).status, error=f, **context)
+        f = _failure(err)
+        return site.page(request, "team.html", f.status, error=replace(f, message=in_form_words(f.message)), **context)
     result = asked.value
     titles = (await site.ask(lambda s: {r.id: r.title for r in s.roles()})).value
     for alternative in result.alternatives:

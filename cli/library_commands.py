@@ -186,21 +186,6 @@ def roles_show(app: App, role: str, area: str | None, fmt: str | None) -> None:
     emit(View(record, record["title"], fields, tables, notes), fmt)
 
 
-SUPPLY_WORDS = {
-    "headcount": "staff in post",
-    "fte": "full-time equivalent",
-    "vacancy_rate": "vacancy rate",
-    "turnover_rate": "turnover rate",
-    "leavers_staying_in_sector": "leavers staying in the sector",
-    "aged_55_plus": "aged 55 or over",
-    "mean_pay": "mean pay",
-}
-
-
-# counts and pay of a whole staff group, never to be read as the role's own
-GROUP_WORDS = {"headcount": " (whole group)", "fte": " (whole group)", "mean_pay": " (group average)"}
-
-
 def _supply_note(area: str | None, found: bool) -> str:
     if not found:
         return f"Workforce supply: no figures for this role in '{area}' or any area it lies within."
@@ -213,22 +198,16 @@ def _supply_note(area: str | None, found: bool) -> str:
 def _supply_table(figures: list[dict], title: str) -> Table:
     """The role's workforce supply figures (`roles show --area`): each measure with where, when and source.
     A count of people or a mean pay for a whole staff group says so, so it is never read as the role's own."""
-    from pathways.demand import RATES, percent
+    from pathways.demand import measure_label, value_text
 
-    rows = []
-    for f in figures:
-        value = f["value"]
-        if f["measure"] in RATES:
-            shown = percent(value)
-        elif isinstance(value, dict):
-            amount = f"£{value['amount']:,.2f}".removesuffix(".00")
-            shown = f"{amount} {'an' if value['period'] == 'hour' else 'a'} {value['period']}"
-        else:
-            shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-        measure = SUPPLY_WORDS.get(f["measure"], f["measure"])
-        if f["measure"] in GROUP_WORDS and f["subject"] != title:
-            measure += GROUP_WORDS[f["measure"]]
-        rows.append({**f, "measure": measure, "value": shown})
+    rows = [
+        {
+            **f,
+            "measure": measure_label(f["measure"], f["subject"], title),
+            "value": value_text(f["measure"], f["value"]),
+        }
+        for f in figures
+    ]
     columns = [("measure", "measure"), ("value", "value"), ("area_name", "area"), ("subject", "for")]
     return Table([*columns, ("as_of", "as of"), ("source", "source")], rows, "Workforce supply")
 

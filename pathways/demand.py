@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from graph.supply import HARD_TO_FILL_VACANCY, MEASURES, RATES, Figure, find_area, supply_data, supply_of
 from pathways.errors import QuestionError
@@ -107,6 +107,38 @@ def is_shortage(vacancy: SupplyFigure | Figure | float | None) -> bool:
 def percent(rate: float) -> str:
     """A rate for people: 0.16 -> '16%', 0.099 -> '9.9%'."""
     return f"{rate * 100:.1f}".removesuffix(".0") + "%"
+
+
+MEASURE_WORDS = {  # how `roles show --area` and the role page name each measure
+    "headcount": "staff in post",
+    "fte": "full-time equivalent",
+    "vacancy_rate": "vacancy rate",
+    "turnover_rate": "turnover rate",
+    "leavers_staying_in_sector": "leavers staying in the sector",
+    "aged_55_plus": "aged 55 or over",
+    "mean_pay": "mean pay",
+}
+# counts and pay of a whole staff group, never to be read as the role's own
+GROUP_WORDS = {"headcount": " (whole group)", "fte": " (whole group)", "mean_pay": " (group average)"}
+
+
+def measure_label(measure: str, subject: str, role_title: str) -> str:
+    """A measure's name for people, saying when a count or a pay is a whole staff group's."""
+    words = MEASURE_WORDS.get(measure, measure)
+    return words + GROUP_WORDS[measure] if measure in GROUP_WORDS and subject != role_title else words
+
+
+def value_text(measure: str, value: Any) -> str:
+    """A figure's value for people: '20%' for a rate, '£12.50 an hour' for pay ({amount, period}, as JSON or
+    a PayFigure), '9,072' for a count."""
+    if measure in RATES:
+        return percent(float(value))
+    if isinstance(value, (int, float)):
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    amount, period = (value["amount"], value.get("period")) if isinstance(value, dict) else (value.amount, value.period)
+    shown = f"£{float(amount):,.2f}".removesuffix(".00")
+    period = period or "year"
+    return f"{shown} {'an' if period == 'hour' else 'a'} {period}"
 
 
 def figure_words(figure: SupplyFigure) -> str:

@@ -56,3 +56,11 @@ def failure_of(err: Exception) -> Failure | None:
     if isinstance(err, (ModelUnavailable, StoreError)):
         return Failure(503, str(err))
     return None
+
+
+def user_failure(err: Exception) -> Failure:
+    """The Failure a page shows for `err`; a bug (no Failure) is raised again, to show as a plain 500."""
+    failure = failure_of(err)
+    if failure is None:
+        raise err
+    return failure

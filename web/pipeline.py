@@ -28,7 +28,7 @@ from starlette.routing import Route
 from pathways.results import as_json
 from web import forms
 from web.chart import count_text, pipeline_charts
-from web.errors import BadInput, failure_of
+from web.errors import BadInput, user_failure
 from web.pages import remembered
 from web.site import Site
 from web.supply import area_named, area_options
@@ -347,9 +347,7 @@ async def pipeline_page(site: Site, request: Request) -> Response:
     try:
         asked = await projected(site, await plan_question(site, params))
     except Exception as err:
-        failure = failure_of(err)
-        if failure is None:
-            raise
+        failure = user_failure(err)
         return site.page(request, "pipeline.html", failure.status, error=failure, **context)
     payload = as_json(asked.value, rounded=True)
     by_role = {

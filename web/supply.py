@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pathways.demand import RATES, percent
+from pathways.demand import measure_label, percent, value_text
 from web import forms
 from web.errors import BadInput, NotKnown
 
@@ -20,16 +20,6 @@ if TYPE_CHECKING:
     import jinja2
 
     from web.site import Site
-
-MEASURE_WORDS = {  # as `roles show --area` names the measures
-    "headcount": "Staff in post",
-    "fte": "Full-time equivalent",
-    "vacancy_rate": "Vacancy rate",
-    "turnover_rate": "Turnover rate",
-    "leavers_staying_in_sector": "Leavers staying in the sector",
-    "aged_55_plus": "Aged 55 or over",
-    "mean_pay": "Mean pay",
-}
 
 
 def area_choices(site: Site) -> list[tuple[str, str]]:
@@ -78,16 +68,15 @@ async def area_name(site: Site, area: str | None) -> str | None:
 
 
 def figure_value(figure: Any) -> str:
-    """A figure's value for people: '20%' for a rate, '£12.50 an hour' for pay, '9,072' for a count. Takes a
-    figure as JSON (a dict) or as the result type (pathways.demand.SupplyFigure)."""
-    measure, value = _get(figure, "measure"), _get(figure, "value")
-    if measure in RATES:
-        return percent(float(value))
-    if isinstance(value, (int, float)):
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    amount, period = _get(value, "amount"), _get(value, "period") or "year"
-    shown = f"£{float(amount):,.2f}".removesuffix(".00")
-    return f"{shown} {'an' if period == 'hour' else 'a'} {period}"
+    """A figure's value for people (pathways.demand.value_text), from a figure as JSON (a dict) or as the
+    result type (pathways.demand.SupplyFigure)."""
+    return value_text(_get(figure, "measure"), _get(figure, "value"))
+
+
+def measure_name(figure: Any, role_title: str = "") -> str:
+    """A figure's measure as the role page names it, capitalised (pathways.demand.measure_label)."""
+    words = measure_label(_get(figure, "measure"), _get(figure, "subject"), role_title)
+    return words[:1].upper() + words[1:]
 
 
 def figure_where(figure: Any) -> str:
@@ -112,4 +101,4 @@ def install(env: jinja2.Environment) -> None:
     env.filters["figure_where"] = figure_where
     env.filters["percent"] = lambda rate: percent(float(rate))
     env.filters["chance"] = chance
-    env.globals["measure_words"] = MEASURE_WORDS
+    env.filters["measure_name"] = measure_name

@@ -28,7 +28,7 @@ from graph.supply import HARD_TO_FILL_VACANCY
 from pathways.demand import percent
 from pathways.results import as_json
 from web import forms
-from web.errors import BadInput, Failure, TooLarge, failure_of
+from web.errors import BadInput, TooLarge, user_failure
 from web.pages import sector_names
 from web.site import Site
 from web.supply import area_named, area_options
@@ -306,13 +306,6 @@ def lines_or_raw(params: Any, name: str) -> list[str]:
     return [v[:2000] for v in values if isinstance(v, str)]
 
 
-def _failure(err: Exception) -> Failure:
-    failure = failure_of(err)
-    if failure is None:
-        raise err
-    return failure
-
-
 async def design_page(site: Site, request: Request) -> Response:
     """The designer: the form, and the optimal team, its coverage and the alternatives once asked."""
     context: dict[str, Any] = {**await _choices(site), "values": {}, "result": None, "infeasible": None}
@@ -327,7 +320,7 @@ async def design_page(site: Site, request: Request) -> Response:
             request, "team.html", 400, **{**context, "infeasible": [in_form_words(r) for r in err.reasons]}
         )
     except Exception as err:
-        f = _failure(err)
+        f = user_failure(err)
         return site.page(request, "team.html", f.status, error=replace(f, message=in_form_words(f.message)), **context)
     result = asked.value
     titles = (await site.ask(lambda s: {r.id: r.title for r in s.roles()})).value
@@ -351,7 +344,7 @@ async def assess_page(site: Site, request: Request) -> Response:
         members, needs = await assess_question(site, params)
         asked = await site.ask(lambda s: s.team_assess(members, needs))
     except Exception as err:
-        return site.page(request, "assess.html", (f := _failure(err)).status, error=f, **context)
+        return site.page(request, "assess.html", (f := user_failure(err)).status, error=f, **context)
     titles = {cover.role: cover.title for row in asked.value.coverage for cover in row.covered_by}
     context.update(result=asked.value, titles=titles)
     return site.page(request, "assess.html", notices=asked.notices, **context)

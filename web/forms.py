@@ -49,16 +49,23 @@ def integer(params: Mapping[str, str], name: str, low: int, high: int, default: 
     return number
 
 
-def fraction(params: Mapping[str, str], name: str, default: float, label: str | None = None) -> float:
-    """A number strictly between 0 and 1 (as the CLI's FloatRange(0, 1, open)); "90%" is read as 0.9."""
-    value = text(params, name)
+def fraction(
+    params: Mapping[str, str], name: str, default: float | None, label: str | None = None, *, closed: bool = False
+) -> float | None:
+    """A number strictly between 0 and 1 (as the CLI's FloatRange(0, 1, open)), or from 0 to 1 inclusive when
+    `closed` (a plan's spreads); "90%" is read as 0.9; `default` when empty."""
+    value = text(params, name, label=label)
     if value is None:
         return default
     try:
         number = float(value[:-1]) / 100 if value.endswith("%") else float(value)
     except ValueError:
-        raise BadInput(f"'{value}' is not a number", name) from None
-    if not 0 < number < 1:
+        raise BadInput(f"{label + ': ' if label and closed else ''}'{value}' is not a number", name) from None
+    if closed and not 0 <= number <= 1:
+        raise BadInput(
+            f"{label or name} must be from 0 to 1, or 0% to 100% (for example 0.2 or 20%), not {value}", name
+        )
+    if not closed and not 0 < number < 1:
         raise BadInput(f"{label or name} must be above 0 and below 1 (for example 0.9), not {value}", name)
     return number
 

@@ -96,21 +96,6 @@ def rate(params: Any, name: str, label: str) -> float | None:
     return parsed / 100
 
 
-def spread(params: Any, name: str, label: str) -> float | None:
-    """A relative spread from 0 to 1, typed as a fraction or a percentage (0.2 or 20%, as forms.fraction reads
-    fractions); None when empty."""
-    value = forms.text(params, name, label=label)
-    if value is None:
-        return None
-    try:
-        parsed = float(value[:-1]) / 100 if value.endswith("%") else float(value)
-    except ValueError:
-        raise BadInput(f"{label}: '{value}' is not a number", name) from None
-    if not 0 <= parsed <= 1:
-        raise BadInput(f"{label} must be from 0 to 1, or 0% to 100% (for example 0.2 or 20%), not {value}", name)
-    return parsed
-
-
 def ticked(params: Any, name: str, label: str) -> bool:
     """A checkbox: ticked (yes, true, on or 1) or not (empty, no, false, off or 0)."""
     value = (forms.text(params, name, label=label) or "no").lower()
@@ -196,7 +181,9 @@ async def plan_question(site: Site, params: Any) -> dict[str, Any]:
             "enter at least one flow: the role trainees come from, the role they train for and the places", "flow1_from"
         )
     plan.update(roles=roles, flows=flows)
-    spreads = {part: spread(params, f"spread_{part}", f"the spread of {part}") for part in SPREADS}
+    spreads = {
+        part: forms.fraction(params, f"spread_{part}", None, f"the spread of {part}", closed=True) for part in SPREADS
+    }
     if any(value is not None for value in spreads.values()):
         plan["uncertainty"] = {part: value for part, value in spreads.items() if value is not None}
     runs = forms.integer(params, "runs", 0, MAX_RUNS)

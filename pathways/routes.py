@@ -655,7 +655,7 @@ class RoutePlanner:
             "from": current,
             "to": target,
             "to_title": source_data["title"],
-            "kind": "entry" if link and link.get("entry") else ("known" if link else "inferred"),
+            "kind": move_kind(link),
             "source": (link or {}).get("source", []),
             "note": (link or {}).get("note", ""),
             "level_change": [from_level, source_data["level"]],
@@ -768,6 +768,22 @@ class RoutePlanner:
         top: int = 5,
         allow_step_down: bool = False,
     ) -> list[Route]:
+        """The best `top` routes by the ranking rule. Tier comes first in every ordering the search uses (the
+        beam's and the ranking's), so the routes of tiers up to t are found alike whether or not steps of
+        higher tiers are built: the search tries ladder steps alone, then recognised ones too, and builds
+        inferred moves only when fewer than `top` routes are found without them. The answer is the same,
+        the work much smaller."""
+        for most in range(len(TIERS)):
+            found = self._search(start, target, cap, max_steps, allow_step_down, most)
+            chosen = self._rank(found, start, target, sector, top)
+            if len(chosen) >= top:
+                break
+        return chosen
+
+    def _search(
+        self, start: Start, target: str | None, cap: int, max_steps: int, allow_step_down: bool, most: int
+    ) -> list[Route]:
+        """Every route the beam search finds using steps of tier `most` or lower."""
         partial = [Route([start.key], [], {n.competency: n for n in start.needs}, frozenset(start.qualifications))]
         finished: list[Route] = []
         for _ in range(max_steps):
@@ -778,13 +794,20 @@ class RoutePlanner:
                 for nxt, link in self.moves(
                     current, level, start, cap, set(route.roles) | {start.role or ""}, allow_step_down
                 ):
-                    grown.append(self.extend(route, nxt, self.step(route, nxt, start, link)))
+                    if self.move_tier(current, level, nxt, link, start) <= most:
+                        grown.append(self.extend(route, nxt, self.step(route, nxt, start, link)))
             grown.sort(key=lambda r: self._partial_key(r, start, target))
             finished += grown
             partial = grown[:BEAM] if target is None else [r for r in grown if r.roles[-1] != target][:TARGET_BEAM]
             if not partial:
                 break
-        return self._rank(finished, start, target, sector, top)
+        return finished
+
+    def move_tier(self, current: str, level: int, target: str, link: dict | None, start: Start) -> int:
+        """The tier of a move before its step is built (the same as step_tier of the step)."""
+        from_role = start.role if current == start.key else current
+        to_level = int(self.level[self.index[target]])
+        return tier_of(self.graph, move_kind(link), from_role, target, level, to_level)
 
     def _partial_key(self, route: Route, start: Start, target: str | None) -> tuple:
         """Which partial routes the search keeps growing: the most recognised and quickest; with a
@@ -831,6 +854,11 @@ class RoutePlanner:
         return chosen[:top]
 
 
+def move_kind(link: dict | None) -> str:
+    """A move's kind: an entry route, a known progression link, or a move inferred from shared skills."""
+    return "entry" if link and link.get("entry") else ("known" if link else "inferred")
+
+
 def _months_basis(training: list[dict], link: dict | None) -> str:
     """What a step's months are made of, in words."""
     if not training:
@@ -855,20 +883,28 @@ TIERS = ("ladder", "recognised", "inferred")
 
 def step_tier(graph: nx.MultiDiGraph, step: dict, start: Start) -> int:
     """0 for a ladder step (a known link up one family), 1 for another known link, 2 for an inferred move."""
-    if step["kind"] == "entry":
-        return 1  # a recognised way in, from education or another working life
-    if step["kind"] != "known":
-        return 2
     from_role = start.role if step["from"] == start.key else step["from"]
-    families = [graph.nodes[node_id("Role", r)].get("family") for r in (from_role, step["to"])]
-    rises = step_rises(graph, step)
+    return tier_of(graph, step["kind"], from_role, step["to"], *step["level_change"])
+
+
+def tier_of(graph: nx.MultiDiGraph, kind: str, from_role: str | None, to: str, before: int, after: int) -> int:
+    """A move's tier from what it is (entry, known or inferred), the roles it joins and their levels."""
+    if kind == "entry":
+        return 1  # a recognised way in, from education or another working life
+    if kind != "known":
+        return 2
+    families = [graph.nodes[node_id("Role", r)].get("family") for r in (from_role, to)]
+    rises = rises_to(graph, to, before, after)
     return 0 if rises and families[0] is not None and families[0] == families[1] else 1
 
 
 def step_rises(graph: nx.MultiDiGraph, step: dict) -> bool:
     """A step up: to a higher level, or into a training post for the next rung at the same level."""
-    before, after = step["level_change"]
-    return after > before or (after == before and graph.nodes[node_id("Role", step["to"])].get("training_post", False))
+    return rises_to(graph, step["to"], *step["level_change"])
+
+
+def rises_to(graph: nx.MultiDiGraph, to: str, before: int, after: int) -> bool:
+    return after > before or (after == before and graph.nodes[node_id("Role", to)].get("training_post", False))
 
 
 def route_tier(graph: nx.MultiDiGraph, route: Route, start: Start) -> int:

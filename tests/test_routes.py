@@ -176,6 +176,38 @@ def bundled_routes():
     return plan
 
 
+def test_the_tier_by_tier_search_answers_as_the_whole_search_would(tmp_path: Path) -> None:
+    """The search builds inferred moves only when ladder and recognised steps give fewer than `top` routes
+    (RoutePlanner.routes). That is a saving only while tier comes first in every ordering: for starts whose
+    answers need each tier, the answer equals the ranking of the search that builds every step."""
+    from frameworks.sources import library_layers
+    from graph.crosswalk import all_competency_texts, anchor_competencies
+    from graph.matching import choose_matcher
+    from graph.store import load_graph
+    from pathways.routes import TIERS, RoutePlanner, route_tier, start_from_role
+
+    graph, _ = load_graph(library_layers(), tmp_path)
+    matcher, _ = choose_matcher(all_competency_texts(graph), tmp_path, anchors=anchor_competencies(graph))
+    questions = [
+        ("hsc:healthcare-assistant", None, 5),
+        ("hsc:healthcare-assistant", None, 10),
+        ("hsc:senior-care-worker", None, 10),
+        ("hsc:porter", None, 5),
+        ("hsc:nursing-associate", None, 10),
+        ("hsc:care-worker", "hsc:registered-nurse-adult", 10),
+        ("hsc:healthcare-assistant", "hsc:registered-nurse-adult", 3),
+    ]
+    tiers_used = set()
+    for role, target, top in questions:
+        planner, start = RoutePlanner(graph, matcher), start_from_role(graph, role)
+        steps = 5 if target else 3
+        lazy = planner.routes(start, target, cap=6, max_steps=steps, top=top)
+        everything = planner._search(start, target, 6, steps, False, most=len(TIERS) - 1)
+        assert [r.roles for r in lazy] == [r.roles for r in planner._rank(everything, start, target, None, top)]
+        tiers_used |= {route_tier(graph, r, start) for r in lazy}
+    assert tiers_used == {0, 1, 2}  # the questions exercise the stop after each tier and the full search
+
+
 def test_healthcare_assistant_routes_reach_senior_hca_then_ap_and_na(bundled_routes) -> None:
     found = bundled_routes("hsc:healthcare-assistant", top=10)
     ends = {r["roles"][-1]: r for r in found}

@@ -432,6 +432,7 @@ class RoutePlanner:
         self._steps: dict[tuple[str, str], dict] = {}
         self._anchor_memo: dict[str, str | None] = {}
         self._skips: dict[tuple[str, str], list[str]] = {}
+        self._ladders: dict[str, frozenset[str]] = {}
         self._needs: dict[str, list[Need]] = {}
         self._developed: dict[str, list[Need]] = {}
         self._links: dict[str, dict[str, dict]] = {}
@@ -812,8 +813,25 @@ class RoutePlanner:
     def _partial_key(self, route: Route, start: Start, target: str | None) -> tuple:
         """Which partial routes the search keeps growing: the most recognised and quickest; with a
         target, routes with no sideways step first too, as the final ranking will want them."""
-        sideways = 0 if target is None else sum(1 for step in route.steps if not step_rises(self.graph, step))
-        return (route_tier(self.graph, route, start), sideways, route_time(route), route.gap, route.roles)
+        if target is None:
+            return (route_tier(self.graph, route, start), route_time(route), route.gap, route.roles)
+        sideways = sum(1 for step in route.steps if not step_rises(self.graph, step))
+        off = self.off_ladder(route, target)
+        return (route_tier(self.graph, route, start), sideways, off, route_time(route), route.gap, route.roles)
+
+    def off_ladder(self, route: Route, target: str) -> int:
+        """How many rungs of the route (past its start, short of `target`) are not on the destination's own
+        ladder: the roles it builds on, and theirs, as the library declares (a registered nurse builds on the
+        nursing associate, who builds on the trainee post)."""
+        if target not in self._ladders:
+            ladder, todo = set(), list(self.graph.nodes[node_id("Role", target)].get("builds_on", []))
+            while todo:
+                role = todo.pop()
+                if role not in ladder:
+                    ladder.add(role)
+                    todo += self.graph.nodes[node_id("Role", role)].get("builds_on", [])
+            self._ladders[target] = frozenset(ladder)
+        return sum(1 for role in route.roles[1:] if role != target and role not in self._ladders[target])
 
     def _rank(self, found: list[Route], start: Start, target: str | None, sector: str | None, top: int) -> list[Route]:
         def key(route: Route) -> tuple:
@@ -828,9 +846,9 @@ class RoutePlanner:
         def to_target(route: Route) -> tuple:  # one destination: the whole ladder, then the least time
             shortcuts = sum(1 for step in route.steps if step["skips"])
             sideways = sum(1 for step in route.steps if not step_rises(self.graph, step))
-            tier = route_tier(self.graph, route, start)
+            tier, off = route_tier(self.graph, route, start), self.off_ladder(route, target)
             builds = -statistics.fmean(step["coverage"] for step in route.steps)
-            return (tier, sideways, shortcuts, route_time(route), builds, len(route.steps), route.gap, route.roles)
+            return (tier, sideways, shortcuts, off, route_time(route), builds, len(route.steps), route.gap, route.roles)
 
         if target is not None:
             chosen, seen = [], set()
@@ -876,7 +894,8 @@ RANKING_RULE = (
     " across families or sectors), then inferred moves; within each, routes up first, then fewer steps, less"
     " time (training plus experience asked for first), smaller gap. With a destination, routes with no sideways"
     " step, then routes that climb every rung of its ladder, come before shortcuts that skip one (the step names"
-    " the rung it skips)."
+    " the rung it skips); then routes through the destination's own rungs (the roles it builds on) before detours"
+    " through other posts; then less time."
 )
 TIERS = ("ladder", "recognised", "inferred")
 

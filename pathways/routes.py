@@ -33,6 +33,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -424,8 +425,6 @@ class RoutePlanner:
         self.preference = preference or (lambda role: 0.0)  # within a tier, lower first (pathways.demand)
         self.roles = sorted(d["id"] for _, d in graph.nodes(data=True) if d["kind"] == "Role")
         self.index = {r: i for i, r in enumerate(self.roles)}
-        self.table = RequirementTable.from_graph(graph, self.roles)
-        self.source = SimilaritySource(matcher, self.table.texts, self.table.competencies)
         self.quals = _qualifications(graph)
         self.level = np.array([graph.nodes[node_id("Role", r)]["level"] for r in self.roles])
         self._rows: dict[str, np.ndarray] = {}
@@ -440,6 +439,15 @@ class RoutePlanner:
         self.short_courses = {q for q, d in self.quals.items() if d["qualification_kind"] == "short_course"}
 
     # -- coverage and candidate moves ---------------------------------------------------------
+    @cached_property
+    def table(self) -> RequirementTable:
+        """Every role's requirements as arrays, for inferred moves only (many answers need none)."""
+        return RequirementTable.from_graph(self.graph, self.roles)
+
+    @cached_property
+    def source(self) -> SimilaritySource:
+        return SimilaritySource(self.matcher, self.table.texts, self.table.competencies)
+
     def _covers(self, current: str, start: Start) -> np.ndarray:
         if current not in self._rows:
             if current == start.key and (start.role is None or start.key == "passport"):
@@ -474,9 +482,16 @@ class RoutePlanner:
         return self._required[role]
 
     def moves(
-        self, current: str, level: int, start: Start, cap: int, visited: set[str], allow_step_down: bool
+        self,
+        current: str,
+        level: int,
+        start: Start,
+        cap: int,
+        visited: set[str],
+        allow_step_down: bool,
+        inferred: bool = True,
     ) -> list[tuple[str, dict | None]]:
-        """Next roles from `current`: known links, then inferred moves with enough coverage."""
+        """Next roles from `current`: known links, then (if `inferred`) moves inferred from enough coverage."""
         role = start.role if current == start.key else current
         out: dict[str, dict | None] = {}
         if role is None and current == start.key:  # no role yet: the roles and programmes the person can enter
@@ -486,6 +501,8 @@ class RoutePlanner:
         for target, link in self._known(role).items():
             if self._allowed(target, level, cap, visited, allow_step_down, rise=None):
                 out[target] = link
+        if not inferred:
+            return list(out.items())
         covers = self._covers(current, start)
         for j in np.argsort(-covers, kind="stable"):
             if covers[j] < INFER_MIN_COVERAGE or sum(v is None for v in out.values()) >= INFERRED_PER_STATE:
@@ -787,14 +804,16 @@ class RoutePlanner:
         """Every route the beam search finds using steps of tier `most` or lower."""
         partial = [Route([start.key], [], {n.competency: n for n in start.needs}, frozenset(start.qualifications))]
         finished: list[Route] = []
-        for _ in range(max_steps):
+        for depth in range(max_steps):
+            last = depth == max_steps - 1  # with a destination, a last step elsewhere leads nowhere
             grown: list[Route] = []
             for route in partial:
                 current = route.roles[-1]
                 level = start.level if current == start.key else int(self.level[self.index[current]])
-                for nxt, link in self.moves(
-                    current, level, start, cap, set(route.roles) | {start.role or ""}, allow_step_down
-                ):
+                visited = set(route.roles) | {start.role or ""}
+                for nxt, link in self.moves(current, level, start, cap, visited, allow_step_down, most >= INFERRED):
+                    if target is not None and last and nxt != target:
+                        continue
                     if self.move_tier(current, level, nxt, link, start) <= most:
                         grown.append(self.extend(route, nxt, self.step(route, nxt, start, link)))
             grown.sort(key=lambda r: self._partial_key(r, start, target))
@@ -898,6 +917,7 @@ RANKING_RULE = (
     " through other posts; then less time."
 )
 TIERS = ("ladder", "recognised", "inferred")
+INFERRED = TIERS.index("inferred")
 
 
 def step_tier(graph: nx.MultiDiGraph, step: dict, start: Start) -> int:

@@ -100,7 +100,7 @@ class EmbeddingMatcher:
         ]
         if fresh:
             fresh = list(dict.fromkeys(fresh))
-            sims = self.vectors(fresh) @ self._anchor_vectors.T
+            sims = cosine(self.vectors(fresh), self._anchor_vectors)
             for text, row in zip(fresh, sims, strict=True):
                 b = int(row.argmax())
                 self._resolved[text] = self.anchor_ids[b] if row[b] >= ANCHOR_MIN else None
@@ -111,9 +111,17 @@ class EmbeddingMatcher:
 
         if not texts_a or not texts_b:
             return np.zeros((len(texts_a), len(texts_b)), dtype=np.float32)
-        return keep_apart(
-            np.clip(self.vectors(texts_a) @ self.vectors(texts_b).T, 0.0, 1.0), texts_a, texts_b, self.distinct
-        )
+        sims = cosine(self.vectors(texts_a), self.vectors(texts_b))
+        return keep_apart(np.clip(sims, 0.0, 1.0), texts_a, texts_b, self.distinct)
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a @ b.T for unit vectors, summed in double precision and given back in single precision,
+    so a pair scores the same whatever else is compared in the same call (a float32 product's last digit
+    depends on the shape of the block; routes look pairs up in a table, other questions compute them)."""
+    import numpy as np
+
+    return (a.astype(np.float64, copy=False) @ b.astype(np.float64, copy=False).T).astype(np.float32)
 
 
 @dataclass

@@ -49,9 +49,11 @@ class Need:
     essential: bool
 
     @classmethod
-    def of_competency(cls, data: dict, level: int, essential: bool = True) -> Need:
-        """A requirement of a library competency (its node data) at a level of its framework's scale."""
-        return cls(data["id"], data["label"], competency_text(data), level, data.get("scale_max", 9), essential)
+    def of_competency(cls, data: dict, level: int, essential: bool = True, text: str | None = None) -> Need:
+        """A requirement of a library competency (its node data) at a level of its framework's scale;
+        `text` is its competency_text when the caller already has it."""
+        text = competency_text(data) if text is None else text
+        return cls(data["id"], data["label"], text, level, data.get("scale_max", 9), essential)
 
     @classmethod
     def of_text(cls, key: str, text: str, level: int, essential: bool = True) -> Need:
@@ -164,6 +166,35 @@ def match_skills(
     return SkillMatch(have, need, sim, same, via)
 
 
+class SkillTable:
+    """`match_skills` for a fixed set of library competencies, every pair judged once by the same rule.
+
+    A route search compares the same few hundred competencies thousands of times (each step: everything
+    held by then against the next role's requirements); looking the verdicts up is several times quicker
+    than asking the matcher each time. Holdings outside the set (a person's free text) go to the matcher."""
+
+    def __init__(self, matcher: Matcher, ids: Sequence[str], texts: Sequence[str]):
+        self.index = {cid: i for i, cid in enumerate(ids)}
+        self.anchors = matcher.anchor_of(list(ids), list(texts))
+        self.sim = np.array(matcher.similarity(list(texts), list(texts)))  # a copy: the diagonal is set
+        np.fill_diagonal(self.sim, 1.0)  # the same competency scores 1, as in match_skills
+        (codes,) = anchor_codes(self.anchors)
+        self.same = same_skill(self.sim, matcher.threshold, codes, codes, np.eye(len(ids), dtype=bool))
+        self.threshold, self.matcher = matcher.threshold, matcher
+
+    def match(self, have: Sequence[Need], need: Sequence[Need]) -> SkillMatch:
+        """As match_skills(have, need, matcher)."""
+        rows = [self.index.get(h.competency) for h in have]
+        cols = [self.index.get(n.competency) for n in need]
+        if None in rows or None in cols:
+            return match_skills(have, need, self.matcher)
+        block = np.ix_(rows, cols)
+        sim, same = self.sim[block], self.same[block]
+        through_anchor = zip(*np.nonzero(same & (sim < self.threshold)), strict=True)
+        via = {(int(i), int(j)): self.anchors[rows[i]] for i, j in through_anchor}
+        return SkillMatch(have, need, sim, same, via)
+
+
 # -- coverage ----------------------------------------------------------------------------------------
 @dataclass
 class Credit:
@@ -248,17 +279,21 @@ def mutual_overlap(needs_a: Sequence[Need], needs_b: Sequence[Need], matcher: Ma
 # Role requirements per graph, read once: every question asks for them, routes hundreds of times. A built
 # graph is never changed in place (a rebuild or a pull makes a new one), so the answers stay true.
 _ROLE_NEEDS: WeakKeyDictionary[nx.MultiDiGraph, dict[str, tuple[Need, ...]]] = WeakKeyDictionary()
+_COMPETENCY_TEXTS: WeakKeyDictionary[nx.MultiDiGraph, dict[str, str]] = WeakKeyDictionary()
 
 
 def role_needs(graph: nx.MultiDiGraph, role_node: str) -> list[Need]:
     """A role's requirements in a stable order (essential first, then by competency id)."""
     known = _ROLE_NEEDS.setdefault(graph, {})
     if role_node not in known:
-        needs = [
-            Need.of_competency(graph.nodes[target], edge["level"], edge["essential"])
-            for _, target, key, edge in graph.out_edges(role_node, keys=True, data=True)
-            if key == "REQUIRES"
-        ]
+        texts = _COMPETENCY_TEXTS.setdefault(graph, {})
+        needs = []
+        for _, target, key, edge in graph.out_edges(role_node, keys=True, data=True):
+            if key == "REQUIRES":
+                data = graph.nodes[target]
+                if target not in texts:
+                    texts[target] = competency_text(data)
+                needs.append(Need.of_competency(data, edge["level"], edge["essential"], texts[target]))
         known[role_node] = tuple(sorted(needs, key=lambda n: (not n.essential, n.competency)))
     return list(known[role_node])
 

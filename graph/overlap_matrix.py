@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from graph.matching import keep_apart
+from graph.matching import cosine, keep_apart
 from graph.overlap import NO_ANCHOR, anchor_codes, needs_of_role, same_skill
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class SimilaritySource:
 
     def __init__(self, matcher: Matcher, texts: Sequence[str], ids: Sequence[str] | None = None):
         self.threshold = matcher.threshold
-        self._vectors = matcher.vectors(texts) if matcher.kind == "embedding" else None
+        self._vectors = matcher.vectors(texts).astype(np.float64) if matcher.kind == "embedding" else None
         self._matcher, self._texts = matcher, list(texts)
         self.anchors = matcher.anchor_of(list(ids), list(texts)) if ids is not None else [None] * len(texts)
         (self.anchor,) = anchor_codes(self.anchors)
@@ -96,7 +96,7 @@ class SimilaritySource:
         pairs the library declares distinct are capped as the matcher caps them)."""
         if self._vectors is None:
             return self._matcher.similarity(self._pick(rows), self._pick(cols))
-        sims = self._vectors[rows] @ (self._vectors if cols is None else self._vectors[cols]).T
+        sims = cosine(self._vectors[rows], self._vectors if cols is None else self._vectors[cols])
         distinct = getattr(self._matcher, "distinct", None)
         return keep_apart(sims, self._pick(rows), self._pick(cols), distinct) if distinct else sims
 
@@ -118,7 +118,7 @@ class SimilaritySource:
             weights = sparse.csr_matrix(
                 (table.weight, (table.role_of, table.comp_of)), shape=(len(table.roles), len(table.competencies))
             )
-            sums = np.asarray(weights @ self._vectors)
+            sums = np.asarray(weights @ self._vectors.astype(np.float32))
             self._profiles = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
         return self._profiles
 

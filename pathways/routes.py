@@ -41,7 +41,8 @@ import numpy as np
 
 from frameworks.vocabulary import ENTRY_LEVEL_MAX
 from graph.build import alternatives, node_id
-from graph.overlap import Need, coverage_of, role_needs
+from graph.matching import competency_text
+from graph.overlap import Need, SkillTable, cover, role_needs
 from graph.overlap_matrix import RequirementTable, SimilaritySource, coverage_from_holdings, coverage_of_one
 from graph.queries import role_summary
 from pathways.demand import RouteDemand
@@ -432,6 +433,7 @@ class RoutePlanner:
         self._anchor_memo: dict[str, str | None] = {}
         self._skips: dict[tuple[str, str], list[str]] = {}
         self._ladders: dict[str, frozenset[str]] = {}
+        self._listed: dict[str, frozenset[str]] = {}
         self._needs: dict[str, list[Need]] = {}
         self._developed: dict[str, list[Need]] = {}
         self._links: dict[str, dict[str, dict]] = {}
@@ -443,6 +445,12 @@ class RoutePlanner:
     def table(self) -> RequirementTable:
         """Every role's requirements as arrays, for inferred moves only (many answers need none)."""
         return RequirementTable.from_graph(self.graph, self.roles)
+
+    @cached_property
+    def skills(self) -> SkillTable:
+        """Every pair of library competencies judged once (graph.overlap.SkillTable)."""
+        data = [d for _, d in self.graph.nodes(data=True) if d["kind"] == "Competency"]
+        return SkillTable(self.matcher, [d["id"] for d in data], [competency_text(d) for d in data])
 
     @cached_property
     def source(self) -> SimilaritySource:
@@ -474,6 +482,12 @@ class RoutePlanner:
                 if k == "PROGRESSES_TO"
             }
         return self._links[role]
+
+    def courses_listed(self, role: str) -> frozenset[str]:
+        """Every qualification a role lists, required or desirable, read once per search."""
+        if role not in self._listed:
+            self._listed[role] = frozenset(_role_qualifications(self.graph, role))
+        return self._listed[role]
 
     def required_of(self, role: str) -> list[list[str]]:
         """A role's required qualifications as items of alternatives, read once per search."""
@@ -629,7 +643,7 @@ class RoutePlanner:
         self, current: str, target: str, have: list[Need], held_quals: set[str], link: dict | None, start: Start
     ) -> dict:
         need = self.needs_of(target)
-        cover = coverage_of(have, need, self.matcher)
+        covered = cover(self.skills.match(have, need))
         gap = [
             {
                 "competency": item.need.competency,
@@ -638,7 +652,7 @@ class RoutePlanner:
                 "level_held": item.have.level if partly else 0,  # a missing one's closest holding is not held
                 "essential": item.need.essential,
             }
-            for items, partly in ((cover.partial, True), (cover.missing, False))
+            for items, partly in ((covered.partial, True), (covered.missing, False))
             for item in items
         ]
         gap_needs = {n.competency: n for n in need}
@@ -653,7 +667,7 @@ class RoutePlanner:
                 mandatory.append(choice)
                 others[choice] = [q for q in options_of_item if q != choice and q in self.quals]
         # beyond what the move requires, only the short courses the target role itself lists
-        options = set(mandatory) | (set(_role_qualifications(self.graph, target)) & self.short_courses)
+        options = set(mandatory) | (self.courses_listed(target) & self.short_courses)
         training, closed = self._training([gap_needs[g["competency"]] for g in gap], mandatory, options, held_quals)
         entry = [t for t in training if t["kind"] == "education"]  # entry requirements, not training time
         training = [
@@ -684,10 +698,10 @@ class RoutePlanner:
             "sector_change": None
             if from_sector in (None, source_data["sector"])
             else [from_sector, source_data["sector"]],
-            "coverage": cover.coverage,
+            "coverage": covered.coverage,
             "carries_over": [
                 {"need": m.need.label, "have": m.have.label, "similarity": m.similarity, "via": m.via}
-                for m in cover.matched
+                for m in covered.matched
             ],
             "gap": gap,
             "training": training,

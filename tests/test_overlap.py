@@ -272,3 +272,33 @@ def test_similar_refuses_an_empty_query(run, query: str) -> None:
 def test_threshold_must_be_a_number_from_0_to_1(run, mini, value: str) -> None:
     result = run(*mini, "--no-embeddings", "crosswalk", "care", "care", "--threshold", value, expect=2)
     assert "--threshold" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_route_planners_skill_table_judges_every_pair_as_the_matcher_does(tmp_path) -> None:
+    """graph.overlap.SkillTable answers routes' thousands of comparisons by looking pairs up; it must give
+    exactly what match_skills computes (similarity to the last digit, the same-skill verdict, the anchor a
+    pair matched through), whatever mix of competencies a step compares."""
+    import random
+
+    import numpy as np
+
+    from frameworks.sources import library_layers
+    from graph.crosswalk import all_competency_texts, anchor_competencies
+    from graph.matching import choose_matcher, competency_text
+    from graph.overlap import Need, SkillTable, match_skills
+    from graph.store import load_graph
+
+    graph, _ = load_graph(library_layers(), tmp_path)
+    matcher, _ = choose_matcher(all_competency_texts(graph), tmp_path, anchors=anchor_competencies(graph))
+    data = [d for _, d in graph.nodes(data=True) if d["kind"] == "Competency"]
+    table = SkillTable(matcher, [d["id"] for d in data], [competency_text(d) for d in data])
+    pool = [Need.of_competency(d, 3) for d in data]
+    chance = random.Random(12)
+    kin = 0  # pairs of different competencies that are one skill: the threshold at work
+    for _ in range(200):
+        have, need = chance.sample(pool, chance.randint(1, 60)), chance.sample(pool, chance.randint(1, 30))
+        looked_up, computed = table.match(have, need), match_skills(have, need, matcher)
+        assert np.array_equal(looked_up.sim, computed.sim) and np.array_equal(looked_up.same, computed.same)
+        assert looked_up.via == computed.via
+        kin += int((computed.same & (computed.sim < 1.0)).sum())
+    assert kin > 0

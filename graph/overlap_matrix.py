@@ -173,16 +173,24 @@ def coverage_matrix(table: RequirementTable, source: SimilaritySource) -> np.nda
     return result / np.maximum(table.totals, 1e-12)[None, :]
 
 
+def covers_of_one(
+    table: RequirementTable, source: SimilaritySource, index: int, sims: np.ndarray | None = None
+) -> np.ndarray:
+    """Coverage of every role by role `index` (one row of coverage_matrix); `sims` is source.matches of
+    the role's own competencies when the caller has it."""
+    own = np.nonzero(table.role_of == index)[0]
+    sims = source.matches(table.comp_of[own]) if sims is None else sims
+    held = np.where(sims, table.depth[own][:, None], 0.0).max(axis=0)  # its best depth for each competency
+    credit = np.minimum(1.0, held[table.comp_of] / table.depth) * table.weight
+    return np.bincount(table.role_of, weights=credit, minlength=len(table.roles)) / table.totals
+
+
 def coverage_of_one(table: RequirementTable, source: SimilaritySource, index: int) -> tuple[np.ndarray, np.ndarray]:
     """(coverage of every role by role `index`, coverage of role `index` by every role): one row and
     one column of coverage_matrix, without computing the rest."""
     own = np.nonzero(table.role_of == index)[0]
-    own_comps = table.comp_of[own]
-    sims = source.matches(own_comps)  # own requirements x all competencies
-    # role `index` as the holder: its best depth for each competency
-    held = np.where(sims, table.depth[own][:, None], 0.0).max(axis=0)
-    credit = np.minimum(1.0, held[table.comp_of] / table.depth) * table.weight
-    covers = np.bincount(table.role_of, weights=credit, minlength=len(table.roles)) / table.totals
+    sims = source.matches(table.comp_of[own])  # own requirements x all competencies
+    covers = covers_of_one(table, source, index, sims)
     # every role as the holder of role `index`'s requirements
     match = sims[:, table.comp_of]  # own requirements x all requirements
     depth = np.where(match, table.depth[None, :], 0.0)

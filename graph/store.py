@@ -21,6 +21,7 @@ import networkx as nx
 
 from frameworks.errors import LibraryError, Problem
 from frameworks.sources import Layer
+from graph.collector import no_cycle_collection
 
 GRAPH_FORMAT = 9  # bump when build_graph's output (or the cache file's layout) changes shape
 KEEP_GRAPHS = 8
@@ -144,11 +145,12 @@ def _graph_bytes(graph: nx.MultiDiGraph) -> bytes:
 
 
 def _graph_from_bytes(data: bytes) -> nx.MultiDiGraph:
-    document = json.loads(data)
-    graph = nx.MultiDiGraph()
-    graph.graph.update(document["graph"])
-    graph.add_nodes_from((node, attrs) for node, attrs in document["nodes"])
-    graph.add_edges_from((s, t, k, attrs) for s, t, k, attrs in document["edges"])
+    with no_cycle_collection():  # tens of thousands of new dicts and lists, none of them garbage
+        document = json.loads(data)
+        graph = nx.MultiDiGraph()
+        graph.graph.update(document["graph"])
+        graph.add_nodes_from((node, attrs) for node, attrs in document["nodes"])
+        graph.add_edges_from((s, t, k, attrs) for s, t, k, attrs in document["edges"])
     return graph
 
 

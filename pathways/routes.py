@@ -41,9 +41,10 @@ import numpy as np
 
 from frameworks.vocabulary import ENTRY_LEVEL_MAX
 from graph.build import alternatives, node_id
+from graph.collector import no_cycle_collection
 from graph.matching import competency_text
 from graph.overlap import Need, SkillTable, cover, role_needs
-from graph.overlap_matrix import RequirementTable, SimilaritySource, coverage_from_holdings, coverage_of_one
+from graph.overlap_matrix import RequirementTable, SimilaritySource, coverage_from_holdings, covers_of_one
 from graph.queries import role_summary
 from pathways.demand import RouteDemand
 from pathways.errors import QuestionError
@@ -468,7 +469,7 @@ class RoutePlanner:
                     np.array([n.depth for n in start.needs]),
                 )
             else:
-                self._rows[current] = coverage_of_one(self.table, self.source, self.index[current])[0]
+                self._rows[current] = covers_of_one(self.table, self.source, self.index[current])
         return self._rows[current]
 
     def _known(self, role: str | None) -> dict[str, dict]:
@@ -1031,7 +1032,9 @@ def find_routes(
     cap = level_cap(graph, start, to, max_band, max_level, sector, allow_step_down)
     steps = max_steps or (5 if to is not None else 3)
     ending_in = None if sector == "any" else sector
-    found = RoutePlanner(graph, matcher, preference).routes(start, to, cap, ending_in, steps, top, allow_step_down)
+    with no_cycle_collection():  # thousands of short-lived steps; the collector would walk the graph each time
+        planner = RoutePlanner(graph, matcher, preference)
+        found = planner.routes(start, to, cap, ending_in, steps, top, allow_step_down)
     return RoutesAnswer(
         from_=RouteOrigin(
             start.key, start.title, start.role, start.level, start.sector, [Resolution(**r) for r in start.resolutions]

@@ -12,38 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from pathways.demand import SupplyFigure
 from pathways.errors import QuestionError
+from pathways.refs import QualificationRef, RoleSummary, SourceRef
 from pathways.results import digits, named
 
 if TYPE_CHECKING:
     import networkx as nx
-
-
-SourceRef = dict[str, str]  # title, and publisher, url, date, note where the file gives them
-
-
-@dataclass
-class Resolution:
-    """Words a person or a needs file wrote, and the library competency they were taken to mean (None:
-    nothing close enough), so the reader can check the reading."""
-
-    text: str
-    resolves_to: str | None
-    label: str | None
-
-
-@dataclass
-class RoleSummary:
-    """A role in a list: who it is, where it sits, and how many requirements it has."""
-
-    id: str
-    title: str
-    aliases: list[str]
-    sector: str
-    settings: list[str]
-    band: str | None
-    level: int
-    family: str | None
-    requirements: int
 
 
 @dataclass
@@ -63,12 +36,6 @@ class Requirement:
     level: int
     essential: bool
     inherited_from: str | None = None
-
-
-@dataclass
-class QualificationRef:
-    id: str
-    title: str
 
 
 @dataclass

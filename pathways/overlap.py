@@ -13,7 +13,7 @@ from graph.build import node_id
 from graph.overlap import Cover, Credit, Need, mutual, mutual_overlap, needs_of_role
 from graph.role_ranking import role_ids
 from pathways.errors import QuestionError
-from pathways.library import RoleSummary
+from pathways.refs import RoleSummary
 from pathways.results import digits
 
 if TYPE_CHECKING:

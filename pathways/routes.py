@@ -48,7 +48,7 @@ from graph.overlap_matrix import RequirementTable, SimilaritySource, coverage_fr
 from graph.queries import role_summary
 from pathways.demand import RouteDemand
 from pathways.errors import QuestionError
-from pathways.library import QualificationRef, Resolution, RoleSummary, SourceRef
+from pathways.refs import QualificationRef, Resolution, RoleSummary, SourceRef
 from pathways.results import digits, named
 
 if TYPE_CHECKING:

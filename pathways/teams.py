@@ -36,7 +36,7 @@ from graph.build import node_id
 from graph.overlap import Need, match_skills, mutual_overlap, role_needs
 from graph.supply import supply_data
 from pathways.errors import QuestionError
-from pathways.library import Resolution
+from pathways.refs import Resolution
 from pathways.results import digits, named
 from pathways.team_supply import CHANCE_STEPS as CHANCE_STEPS  # re-exported: robust design's public names
 from pathways.team_supply import DEFAULT_CONFIDENCE as DEFAULT_CONFIDENCE

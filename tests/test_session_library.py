@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from pathways.errors import QuestionError
-from pathways.library import QualificationRecord, RoleRecord, RoleSummary
+from pathways.library import QualificationRecord, RoleRecord
+from pathways.refs import RoleSummary
 from pathways.results import RESULT_KINDS, as_json, result_schema
 from pathways.session import Session
 

@@ -180,8 +180,8 @@ def roles_show(app: App, role: str, area: str | None, fmt: str | None) -> None:
             )
         )
     notes = []
-    if record["supply"] is not None:
-        tables += [_supply_table(record["supply"], record["title"])] if record["supply"] else []
+    if record["supply"] is not None:  # asked for with --area: the figures first (and alone in CSV)
+        tables = ([_supply_table(record["supply"], record["title"])] if record["supply"] else []) + tables
         notes = [_supply_note(area, bool(record["supply"]))]
     emit(View(record, record["title"], fields, tables, notes), fmt)
 

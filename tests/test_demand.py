@@ -118,6 +118,20 @@ def test_roles_show_area_names_each_figure_with_where_when_and_source(run) -> No
     assert "midlands (Midlands)" in bad.stderr
 
 
+def test_roles_show_area_as_csv_gives_the_figures_asked_for(run) -> None:
+    """CSV holds one table: with --area it is the workforce figures, not the requirements."""
+    import csv
+    import io
+
+    out = run(*FIXTURE, "roles", "show", "care associate", "--area", "shire", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {"measure", "value", "area_name", "as_of", "source"} <= set(rows[0])
+    vacancy = next(row for row in rows if row["measure"] == "vacancy rate")
+    assert (vacancy["value"], vacancy["area_name"], vacancy["source"]) == ("10%", "Shire", "Shire associate survey")
+    plain = run(*FIXTURE, "roles", "show", "care associate", "--format", "csv").stdout
+    assert plain.splitlines()[0].startswith("competency,")
+
+
 # -- routes --area, --prefer shortage -----------------------------------------------------------------
 def test_without_a_preference_routes_keep_their_order_and_carry_no_demand(demand: Session) -> None:
     plain = demand.routes("care helper")

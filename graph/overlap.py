@@ -195,6 +195,22 @@ class SkillTable:
         return SkillMatch(have, need, sim, same, via)
 
 
+# One table per graph and matcher: a web server answers many route questions over the same graph.
+_SKILL_TABLES: WeakKeyDictionary[nx.MultiDiGraph, list[tuple[Matcher, SkillTable]]] = WeakKeyDictionary()
+
+
+def skill_table(graph: nx.MultiDiGraph, matcher: Matcher) -> SkillTable:
+    """The SkillTable of every competency of `graph` under `matcher`, built once."""
+    tables = _SKILL_TABLES.setdefault(graph, [])
+    for known, table in tables:
+        if known is matcher:
+            return table
+    data = [d for _, d in graph.nodes(data=True) if d["kind"] == "Competency"]
+    table = SkillTable(matcher, [d["id"] for d in data], [competency_text(d) for d in data])
+    tables.append((matcher, table))
+    return table
+
+
 # -- coverage ----------------------------------------------------------------------------------------
 @dataclass
 class Credit:

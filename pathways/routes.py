@@ -42,8 +42,7 @@ import numpy as np
 from frameworks.vocabulary import ENTRY_LEVEL_MAX
 from graph.build import alternatives, node_id
 from graph.collector import no_cycle_collection
-from graph.matching import competency_text
-from graph.overlap import Need, SkillTable, cover, role_needs
+from graph.overlap import Need, SkillTable, cover, match_skills, role_needs, skill_table
 from graph.overlap_matrix import RequirementTable, SimilaritySource, coverage_from_holdings, covers_of_one
 from graph.queries import role_summary
 from pathways.demand import RouteDemand
@@ -448,10 +447,10 @@ class RoutePlanner:
         return RequirementTable.from_graph(self.graph, self.roles)
 
     @cached_property
-    def skills(self) -> SkillTable:
-        """Every pair of library competencies judged once (graph.overlap.SkillTable)."""
-        data = [d for _, d in self.graph.nodes(data=True) if d["kind"] == "Competency"]
-        return SkillTable(self.matcher, [d["id"] for d in data], [competency_text(d) for d in data])
+    def skills(self) -> SkillTable | None:
+        """Every pair of library competencies judged once (graph.overlap.skill_table); None for the lexical
+        matcher, whose word scores cost more to tabulate for every pair than to compute for each step."""
+        return skill_table(self.graph, self.matcher) if self.matcher.kind == "embedding" else None
 
     @cached_property
     def source(self) -> SimilaritySource:
@@ -585,19 +584,25 @@ class RoutePlanner:
         direct = self._via(role, target)
         paths, seen = [([role], frozenset())], {role}
         while paths:
-            grown = []
+            grown, ladders = [], []
             for path, training in paths:
                 for nxt in sorted(self._known(path[-1])):
                     gained = training | self._via(path[-1], nxt)
                     if nxt == target and len(path) > 1 and gained - direct:
-                        return path[1:]  # the ladder adds a qualification the straight move leaves out
+                        ladders.append(path)  # the ladder adds a qualification the straight move leaves out
                     rises = data(path[-1])["level"] <= data(nxt)["level"] and low < data(nxt)["level"] <= high
                     in_family = family is not None and data(nxt).get("family") == family
                     if nxt not in seen and nxt != target and in_family and rises:
                         seen.add(nxt)
                         grown.append(([*path, nxt], gained))
+            if ladders:  # of equally short ladders, the quickest (training and experience asked for)
+                return min(ladders, key=lambda path: (self._ladder_months([*path, target]), path))[1:]
             paths = grown
         return []
+
+    def _ladder_months(self, path: list[str]) -> float:
+        links = [self._known(a)[b] for a, b in zip(path, path[1:], strict=False)]
+        return sum(link.get("months", 0) + link.get("experience_months", 0) for link in links)
 
     def _via(self, role: str, target: str) -> frozenset[str]:
         """The qualifications a known link names (any of a group's alternatives), short courses aside: a
@@ -644,7 +649,7 @@ class RoutePlanner:
         self, current: str, target: str, have: list[Need], held_quals: set[str], link: dict | None, start: Start
     ) -> dict:
         need = self.needs_of(target)
-        covered = cover(self.skills.match(have, need))
+        covered = cover(self.skills.match(have, need) if self.skills else match_skills(have, need, self.matcher))
         gap = [
             {
                 "competency": item.need.competency,
@@ -865,6 +870,8 @@ class RoutePlanner:
                     ladder.add(role)
                     todo += self.graph.nodes[node_id("Role", role)].get("builds_on", [])
             self._ladders[target] = frozenset(ladder)
+        if not self._ladders[target]:
+            return 0  # the library declares no ladder for it: no route is a detour from it
         return sum(1 for role in route.roles[1:] if role != target and role not in self._ladders[target])
 
     def _rank(self, found: list[Route], start: Start, target: str | None, sector: str | None, top: int) -> list[Route]:
@@ -928,8 +935,8 @@ RANKING_RULE = (
     " across families or sectors), then inferred moves; within each, routes up first, then fewer steps, less"
     " time (training plus experience asked for first), smaller gap. With a destination, routes with no sideways"
     " step, then routes that climb every rung of its ladder, come before shortcuts that skip one (the step names"
-    " the rung it skips); then routes through the destination's own rungs (the roles it builds on) before detours"
-    " through other posts; then less time."
+    " the rung it skips); then routes through the destination's own rungs (the roles it builds on, where the"
+    " library declares them) before detours through other posts; then less time."
 )
 TIERS = ("ladder", "recognised", "inferred")
 INFERRED = TIERS.index("inferred")

@@ -283,22 +283,31 @@ def test_the_route_planners_skill_table_judges_every_pair_as_the_matcher_does(tm
     import numpy as np
 
     from frameworks.sources import library_layers
-    from graph.crosswalk import all_competency_texts, anchor_competencies
+    from graph.crosswalk import all_competency_texts, anchor_competencies, distinct_pairs
     from graph.matching import choose_matcher, competency_text
     from graph.overlap import Need, SkillTable, match_skills
     from graph.store import load_graph
 
     graph, _ = load_graph(library_layers(), tmp_path)
-    matcher, _ = choose_matcher(all_competency_texts(graph), tmp_path, anchors=anchor_competencies(graph))
     data = [d for _, d in graph.nodes(data=True) if d["kind"] == "Competency"]
-    table = SkillTable(matcher, [d["id"] for d in data], [competency_text(d) for d in data])
+    ids, texts = [d["id"] for d in data], [competency_text(d) for d in data]
     pool = [Need.of_competency(d, 3) for d in data]
-    chance = random.Random(12)
-    kin = 0  # pairs of different competencies that are one skill: the threshold at work
-    for _ in range(200):
-        have, need = chance.sample(pool, chance.randint(1, 60)), chance.sample(pool, chance.randint(1, 30))
-        looked_up, computed = table.match(have, need), match_skills(have, need, matcher)
-        assert np.array_equal(looked_up.sim, computed.sim) and np.array_equal(looked_up.same, computed.same)
-        assert looked_up.via == computed.via
-        kin += int((computed.same & (computed.sim < 1.0)).sum())
-    assert kin > 0
+    by_text = {n.text: n for n in pool}
+    kept_apart = [(by_text[a], by_text[b]) for a, b in distinct_pairs(graph) if a in by_text and b in by_text]
+    assert kept_apart  # the library declares pairs never to be one skill (safeguarding children and adults)
+    for lexical in (False, True):
+        matcher, _ = choose_matcher(
+            all_competency_texts(graph), tmp_path, lexical, None, anchor_competencies(graph), distinct_pairs(graph)
+        )
+        table, chance = SkillTable(matcher, ids, texts), random.Random(12)
+        kin = 0  # pairs of different competencies that are one skill: the threshold at work
+        mixes = [([a, a], [b]) for a, b in kept_apart]  # a holding listed twice, a pair kept apart
+        mixes += [
+            (chance.sample(pool, chance.randint(1, 60)), chance.sample(pool, chance.randint(1, 30))) for _ in range(150)
+        ]
+        for have, need in mixes:
+            looked_up, computed = table.match(have, need), match_skills(have, need, matcher)
+            assert np.array_equal(looked_up.sim, computed.sim) and np.array_equal(looked_up.same, computed.same)
+            assert looked_up.via == computed.via and looked_up.sim.dtype == computed.sim.dtype
+            kin += int((computed.same & (computed.sim < 1.0)).sum())
+        assert kin > 0

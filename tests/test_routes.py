@@ -188,22 +188,25 @@ def test_the_tier_by_tier_search_answers_as_the_whole_search_would(tmp_path: Pat
 
     graph, _ = load_graph(library_layers(), tmp_path)
     matcher, _ = choose_matcher(all_competency_texts(graph), tmp_path, anchors=anchor_competencies(graph))
-    questions = [
-        ("hsc:healthcare-assistant", None, 5),
-        ("hsc:healthcare-assistant", None, 10),
-        ("hsc:senior-care-worker", None, 10),
-        ("hsc:porter", None, 5),
-        ("hsc:nursing-associate", None, 10),
-        ("hsc:care-worker", "hsc:registered-nurse-adult", 10),
-        ("hsc:healthcare-assistant", "hsc:registered-nurse-adult", 3),
+    questions = [  # (start, destination, top, level cap, sector of the destination)
+        ("hsc:healthcare-assistant", None, 5, 6, None),
+        ("hsc:healthcare-assistant", None, 10, 6, None),
+        ("hsc:healthcare-assistant", None, 10, 9, "social_care"),
+        ("hsc:senior-care-worker", None, 10, 6, None),
+        ("hsc:porter", None, 5, 6, None),
+        ("hsc:nursing-associate", None, 10, 6, None),
+        ("hsc:care-worker", "hsc:registered-nurse-adult", 10, 6, None),
+        ("hsc:healthcare-assistant", "hsc:registered-nurse-adult", 3, 6, None),
+        ("hsc:healthcare-assistant", "hsc:registered-manager", 3, 6, None),
+        ("hsc:porter", "hsc:practice-nurse", 3, 5, None),
     ]
     tiers_used = set()
-    for role, target, top in questions:
+    for role, target, top, cap, sector in questions:
         planner, start = RoutePlanner(graph, matcher), start_from_role(graph, role)
         steps = 5 if target else 3
-        lazy = planner.routes(start, target, cap=6, max_steps=steps, top=top)
-        everything = planner._search(start, target, 6, steps, False, most=len(TIERS) - 1)
-        assert [r.roles for r in lazy] == [r.roles for r in planner._rank(everything, start, target, None, top)]
+        lazy = planner.routes(start, target, cap=cap, sector=sector, max_steps=steps, top=top)
+        everything = planner._search(start, target, cap, steps, False, most=len(TIERS) - 1)
+        assert [r.roles for r in lazy] == [r.roles for r in planner._rank(everything, start, target, sector, top)]
         tiers_used |= {route_tier(graph, r, start) for r in lazy}
     assert tiers_used == {0, 1, 2}  # the questions exercise the stop after each tier and the full search
 
@@ -500,6 +503,46 @@ def test_a_shortcut_names_the_rung_it_skips_and_ranks_after_the_ladder(run) -> N
     ]
     page = run("routes", "emergency care assistant", "--to", "paramedic", "--format", "md").stdout
     assert "A shortcut: skips the Associate ambulance practitioner rung of the usual ladder." in page
+
+
+def test_a_destination_without_a_declared_ladder_has_no_detours(tmp_path: Path) -> None:
+    """The destination's own rungs come first only when the library declares them (`builds_on`): the health
+    visitor builds on nothing declared, so no route to it counts a rung as a detour, and time decides
+    between routes alike in tier, sideways steps and shortcuts."""
+    from frameworks.sources import library_layers
+    from graph.build import node_id
+    from graph.crosswalk import all_competency_texts, anchor_competencies
+    from graph.matching import choose_matcher
+    from graph.store import load_graph
+    from pathways.routes import RoutePlanner, route_tier, route_time, start_from_role, step_rises
+
+    graph, _ = load_graph(library_layers(), tmp_path)
+    matcher, _ = choose_matcher(all_competency_texts(graph), tmp_path, anchors=anchor_competencies(graph))
+    target = "hsc:health-visitor"
+    assert not graph.nodes[node_id("Role", target)].get("builds_on")
+    planner, start = RoutePlanner(graph, matcher), start_from_role(graph, "hsc:healthcare-assistant")
+    found = planner.routes(start, target, cap=6, max_steps=5, top=10)
+    assert found and all(planner.off_ladder(route, target) == 0 for route in found)
+
+    def alike(route) -> tuple:
+        sideways = sum(1 for step in route.steps if not step_rises(graph, step))
+        return route_tier(graph, route, start), sideways, sum(1 for step in route.steps if step["skips"])
+
+    for first, second in zip(found, found[1:], strict=False):
+        if alike(first) == alike(second):
+            assert route_time(first) <= route_time(second)
+
+
+def test_a_shortcut_names_the_quicker_of_two_equally_short_ladders(run) -> None:
+    """HCA -> trainee nursing associate passes over a band 3 rung: senior HCA and community HCA both ask the
+    Level 3, but community posts ask a year's experience first, so the step names the senior HCA."""
+    answer = run.json("routes", "healthcare assistant", "--to", "nursing associate", "--top", "10")
+    direct = [s for r in answer["routes"] for s in r["steps"] if s["from"] == "hsc:healthcare-assistant"]
+    direct = [s for s in direct if s["to"] == "hsc:trainee-nursing-associate"]
+    assert direct and all(
+        s["skips"] == [{"id": "hsc:senior-healthcare-assistant", "title": "Senior healthcare assistant"}]
+        for s in direct
+    )
 
 
 def test_a_move_into_a_training_post_is_a_step_up(run) -> None:

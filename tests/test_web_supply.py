@@ -282,6 +282,35 @@ def test_pipeline_json_equals_cli_with_costs_backfill_recruits_and_spreads(
     assert "Yes: movers are replaced" in html
 
 
+def test_pipeline_json_equals_cli_with_years_funded_posts_and_a_vacancy_rate(
+    client: TestClient, run, tmp_path: Path
+) -> None:
+    """A flow's first and last years, a role's funded posts and another's vacancy rate go into the plan under
+    FORMATS.md's keys (first_year, last_year, establishment, vacancy_rate): the same answer as the CLI's."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "kind: pipeline\nname: Phased\narea: kent\nyears: 6\n"
+        "roles:\n  healthcare assistant: {headcount: 1200, turnover_rate: 0.12, establishment: 1300}\n"
+        "  nursing associate: {headcount: 150, turnover_rate: 0.08, vacancy_rate: 0.1}\n"
+        "flows:\n  - {from: healthcare assistant, to: nursing associate, via: [trainee nursing associate],"
+        " places: 20, first_year: 2, last_year: 4}\n"
+    )
+    params = {"name": "Phased", "area": "kent", "years": "6", "role1": "healthcare assistant", "headcount1": "1200"}
+    params |= {"turnover1": "12", "establishment1": "1,300", "role2": "nursing associate", "headcount2": "150"}
+    params |= {"turnover2": "8", "vacancy2": "10%", "flow1_from": "healthcare assistant"}
+    params |= {"flow1_to": "nursing associate", "flow1_via": "trainee nursing associate", "flow1_places": "20"}
+    params |= {"flow1_first_year": "2", "flow1_last_year": "4"}
+    cli = run.json("pipeline", plan)
+    roles = {r["role"]: r for r in cli["roles"]}
+    assert roles["hsc:healthcare-assistant"]["establishment"] == 1300
+    assert roles["hsc:nursing-associate"]["establishment"] == pytest.approx(150 / 0.9, abs=0.5)
+    assert (cli["flows"][0]["first_year"], cli["flows"][0]["last_year"]) == (2, 4)
+    assert client.get("/api/pipeline", params=params).json() == cli
+    html = ok(client.get("/pipeline", params=params))
+    assert 'id="flow1_last_year" name="flow1_last_year" type="text" value="4"' in html
+    assert 'id="vacancy2" name="vacancy2" type="text" value="10%"' in html
+
+
 def test_pipeline_page_draws_the_band_for_monte_carlo_runs(client: TestClient) -> None:
     html = ok(client.get("/pipeline", params={**HAND, "runs": "300", "seed": "1"}), "Monte Carlo, 300 runs, seed 1")
     assert html.count('<svg class="pathways-chart"') == 2 and html.count('class="pathways-band"') == 2
@@ -305,6 +334,11 @@ def test_pipeline_page_draws_the_band_for_monte_carlo_runs(client: TestClient) -
             "flow 1&#39;s cost per trainee a year: &#39;lots&#39; is not a number",
         ),
         ({"flow1_backfill": "maybe"}, 400, "flow1_backfill", "is neither yes nor no"),
+        ({"flow1_first_year": "3", "flow1_last_year": "2"}, 400, "flow1_last_year", "is before its first year (3)"),
+        ({"flow1_first_year": "0"}, 400, "flow1_first_year", "first year must be from 1 to 50"),
+        ({"flow1_first_year": "4"}, 400, "flow1_first_year", "after the 2 years projected: enter more Years"),
+        ({"establishment2": "60", "vacancy2": "5"}, 400, "vacancy2", "funded posts or its vacancy rate, not both"),
+        ({"vacancy2": "100"}, 400, "vacancy2", "vacancy rate must be below 100%"),
         ({"recruits2": "2.5"}, 400, "recruits2", "row 2&#39;s recruits a year: &#39;2.5&#39; is not a whole number"),
         ({"role2": "", "headcount2": "", "turnover2": "", "recruits2": "4"}, 400, "role2", "enter the role row 2"),
         ({"spread_turnover": "150%"}, 400, "spread_turnover", "must be from 0 to 1, or 0% to 100%"),

@@ -3,12 +3,14 @@ Session.pipeline as `pathways pipeline PLAN` projects a plan file, shown as a ch
 numbers year by year.
 
 GET /pipeline?area=A&years=N&flow1_from=R&flow1_to=R[&flow1_via=R]&flow1_places=N[&flow1_months=M]
-[&flow1_attrition=P][&flow1_cost=GBP][&flow1_backfill=yes]...[&role1=R&headcount1=N&turnover1=P&recruits1=N]...
+[&flow1_attrition=P][&flow1_cost=GBP][&flow1_backfill=yes][&flow1_first_year=Y&flow1_last_year=Y]...
+[&role1=R&headcount1=N&turnover1=P&recruits1=N&establishment1=N|vacancy1=P]...
 [&spread_turnover=F&spread_attrition=F][&runs=N&seed=S] answers like `pathways pipeline PLAN --runs N --seed S`
 for the plan the fields make (`plan_question`): up to FLOW_ROWS flows, each from one role to another (through
 a training post if given) with its places a year, its months (blank: the library's links), its attrition,
-its cost per trainee a year and whether the movers are backfilled; up to ROLE_ROWS roles' own starting
-headcount, turnover and recruits a year (blank: the library's figures for the area); and the plan's
+its cost per trainee a year, whether the movers are backfilled, and the first and last years places start;
+up to ROLE_ROWS roles' own starting headcount, turnover, recruits a year and funded posts (or the vacancy rate
+that sets them) (blank: the library's figures for the area); and the plan's
 `uncertainty` spreads. Rates are typed as percentages (12 for 12%), as people say them, and spreads as
 fractions or percentages (0.2 or 20%, as the team page's fractions); the plan holds fractions, under the keys
 FORMATS.md names. Its JSON twin, GET or POST /api/pipeline with the same fields, is the CLI's --format json.
@@ -39,8 +41,15 @@ MAX_YEARS, MAX_RUNS, MAX_SEED = 50, 100_000, 2**32 - 1  # as `pathways pipeline`
 MAX_PLACES, MAX_HEADCOUNT, MAX_MONTHS = 1_000_000, 10_000_000, 600  # as the plan format (frameworks/models.py)
 MAX_COST = 10_000_000
 DEFAULT_YEARS = 5
-FLOW_PARTS = ("from", "to", "via", "places", "months", "attrition", "cost", "backfill")
-ROLE_PARTS = ("role", "headcount", "turnover", "recruits")
+FLOW_PARTS = ("from", "to", "via", "places", "months", "attrition", "cost", "backfill", "first_year", "last_year")
+ROLE_PARTS = ("role", "headcount", "turnover", "recruits", "establishment", "vacancy")
+ROLE_KEYS = {  # a plan role's keys (FORMATS.md) -> the row's box
+    "headcount": "headcount",
+    "turnover_rate": "turnover",
+    "recruits": "recruits",
+    "establishment": "establishment",
+    "vacancy_rate": "vacancy",
+}
 SPREADS = ("turnover", "attrition")  # the plan's uncertainty spreads, in fields spread_turnover, spread_attrition
 EXAMPLE = (  # the example plan the page offers (examples/pipeline-nursing-associates.yaml)
     "name=Grow+our+own+nursing+associates&area=kent&years=5&flow1_from=healthcare+assistant"
@@ -139,20 +148,39 @@ async def _flow(site: Site, params: Any, n: int) -> dict | None:
         flow["cost"] = cost
     if ticked(params, field["backfill"], f"flow {n}'s backfill"):
         flow["backfill"] = True
+    first = number(params, field["first_year"], MAX_YEARS, f"flow {n}'s first year", whole=True)
+    last = number(params, field["last_year"], MAX_YEARS, f"flow {n}'s last year", whole=True)
+    for key, year in (("first_year", first), ("last_year", last)):
+        if year == 0:
+            raise BadInput(f"flow {n}'s {key.replace('_', ' ')} must be from 1 to {MAX_YEARS}", field[key])
+        if year is not None:
+            flow[key] = year
+    if first is not None and last is not None and last < first:
+        raise BadInput(f"flow {n}'s last year ({last}) is before its first year ({first})", field["last_year"])
     return flow
 
 
 async def _roles(site: Site, params: Any) -> tuple[dict[str, dict], dict[str, int]]:
-    """The starting figures typed for roles, {role id: {headcount, turnover_rate, recruits}}, and the row
-    each role is in."""
+    """The starting figures typed for roles, {role id: {headcount, turnover_rate, recruits, establishment or
+    vacancy_rate}}, and the row each role is in."""
     roles: dict[str, dict] = {}
     rows: dict[str, int] = {}
     for n in range(1, ROLE_ROWS + 1):
         headcount = number(params, f"headcount{n}", MAX_HEADCOUNT, f"row {n}'s headcount", whole=True)
         turnover = rate(params, f"turnover{n}", f"row {n}'s turnover")
         recruits = number(params, f"recruits{n}", MAX_HEADCOUNT, f"row {n}'s recruits a year", whole=True)
+        posts = number(params, f"establishment{n}", MAX_HEADCOUNT, f"row {n}'s funded posts")
+        vacancy = rate(params, f"vacancy{n}", f"row {n}'s vacancy rate")
+        if posts is not None and vacancy is not None:
+            raise BadInput(
+                f"give row {n}'s funded posts or its vacancy rate, not both: the vacancy rate only sets the posts",
+                f"vacancy{n}",
+            )
+        if vacancy is not None and vacancy >= 1:
+            raise BadInput(f"row {n}'s vacancy rate must be below 100%", f"vacancy{n}")
         role = await _role(site, params, f"role{n}", f"the role of row {n}")
         given = {"headcount": headcount, "turnover_rate": turnover, "recruits": recruits}
+        given |= {"establishment": posts, "vacancy_rate": vacancy}
         if role is None:
             if any(value is not None for value in given.values()):
                 raise BadInput(f"enter the role row {n}'s figures are for", f"role{n}")
@@ -204,11 +232,11 @@ def field_of(key: str, rows: dict[str, int] | None = None) -> str | None:
         return f"spread_{found.group(1)}" if found.group(1) in SPREADS else "runs"
     for role, n in (rows or {}).items():
         if key == f"roles.{role}" or key.startswith(f"roles.{role}."):
-            part = {"headcount": "headcount", "turnover_rate": "turnover", "recruits": "recruits"}
-            return f"{part.get(key.removeprefix(f'roles.{role}.'), 'role')}{n}"
+            return f"{ROLE_KEYS.get(key.removeprefix(f'roles.{role}.'), 'role')}{n}"
     return "area" if key == "area" else None
 
 
+LATE = re.compile(r"^flow (?P<n>\d+) starts in year (?P<year>\d+), after the (?P<years>\d+) years projected")
 LACKS = re.compile(r"^(?P<said>.+); give it in the plan, roles: \{.*\}$")  # pathways.pipeline_plan._figures
 
 
@@ -224,6 +252,14 @@ async def in_form_words(site: Site, question: dict[str, Any], message: str) -> B
         )
     if " runs of this plan would need about " in message:
         return BadInput(message.replace(" runs (--runs),", " Monte Carlo runs,"), "runs")
+    late = LATE.match(message)
+    if late:
+        n = late.group("n")
+        return BadInput(
+            f"flow {n} starts in year {late.group('year')}, after the {late.group('years')} years projected: enter"
+            f" more Years to project, or an earlier first year for flow {n}",
+            f"flow{n}_first_year",
+        )
     parts = message.split(" | ")
     if not all(LACKS.match(part) for part in parts):
         return BadInput(message)

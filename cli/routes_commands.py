@@ -298,6 +298,7 @@ def _view(payload: dict, explain: bool, to_title: str | None = None, mermaid: bo
                     "to": step["to"],
                     "kind": step["kind"],
                     "months": step["months"],
+                    "experience": step["experience_months"] or "",
                     "coverage": step["coverage"],
                     "training": [t["title"] for t in step["training"]],
                     "gap": [f"{g['label']} ({_levels(g['level_held'], g['level_needed'])})" for g in step["gap"]],
@@ -341,6 +342,7 @@ def _view(payload: dict, explain: bool, to_title: str | None = None, mermaid: bo
         ("to", "to"),
         ("kind", "kind"),
         ("months", "months"),
+        *([("experience", "experience first")] if any(row["experience"] for row in step_rows) else []),
         ("coverage", "covers"),
         ("training", "training"),
     ]
@@ -348,8 +350,9 @@ def _view(payload: dict, explain: bool, to_title: str | None = None, mermaid: bo
         step_columns += [("gap", "gap (held->needed)"), ("carries_over", "carries over"), ("source", "source")]
     tables.append(Table(step_columns, step_rows, "Steps"))
     notes = [
-        "Months: the training each step lists, one after another (experience asked for first is not"
-        " included). 'Covers' is how much of the new role's requirements the previous one already meets.",
+        "Months: the training each step lists, one after another; the experience in the previous role a step"
+        " asks for first is given apart. 'Covers' is how much of the new role's requirements the previous one"
+        " already meets.",
         f"Ranking: {payload['ranking']}",
         *_demand_notes(payload),
     ]
@@ -437,15 +440,19 @@ def _markdown(payload: dict, to_title: str | None = None, mermaid: bool = True) 
     for n, route in enumerate(payload["routes"], start=1):
         dest = route["destination"]
         band = f"Band {_md(dest['band'])}" if dest["band"] else f"Level {dest['level']}"
-        lines += [f"## {n}. {_md(dest['title'])} ({band}): about {plural(route['total_months'], 'month')}", ""]
+        waits = sum(step["experience_months"] for step in route["steps"])
+        waiting = f" (and {plural(waits, 'month')} of experience asked for on the way)" if waits else ""
+        lines += [f"## {n}. {_md(dest['title'])} ({band}): about {plural(route['total_months'], 'month')}{waiting}", ""]
         lines += _demand_lines(route.get("demand"))
         for i, step in enumerate(route["steps"], start=1):
             change = step["sector_change"]
             cross = f" Cross-sector move: {_md(_sector(change[0]))} to {_md(_sector(change[1]))}." if change else ""
             cross += skips_sentence(step, _md)
+            wait = step["experience_months"]
+            first = f", after {plural(wait, 'month')} in the role before it" if wait else ""
             lines.append(
-                f"{i}. **{_md(step['to_title'])}** ({step['kind']} move, about {plural(step['months'], 'month')};"
-                f" you already cover {step['coverage']:.0%} of what it needs).{cross}"
+                f"{i}. **{_md(step['to_title'])}** ({step['kind']} move, about {plural(step['months'], 'month')}"
+                f"{first}; you already cover {step['coverage']:.0%} of what it needs).{cross}"
             )
             for t in step["training"]:
                 kind = "apprenticeship" if t["apprenticeship"] else t["kind"].replace("_", " ")

@@ -575,3 +575,17 @@ def test_a_care_worker_aiming_for_nursing_gets_the_trainee_nursing_associate_lad
         "hsc:registered-nurse-adult",
     ]
     assert all(step["skips"] == [] for step in first["steps"])
+
+
+def test_experience_a_step_asks_for_first_is_said_apart_from_training_months(run) -> None:
+    """Months are training time; the experience a step asks for first (two years' road service before the
+    paramedic apprenticeship) is said beside them in the text and in its own column, never lost or added in."""
+    args = ("routes", "ambulance care assistant", "--to", "paramedic", "--max-level", "6", "--top", "1")
+    (route,) = run.json(*args)["routes"]
+    waits = [step["experience_months"] for step in route["steps"]]
+    assert sum(waits) > 0 and route["total_months"] == sum(step["months"] for step in route["steps"])
+    page = run(*args, "--format", "md").stdout
+    assert f"(and {sum(waits):g} months of experience asked for on the way)" in page
+    last = route["steps"][-1]
+    assert f"about {last['months']:g} months, after {last['experience_months']:g} months in the role before it;" in page
+    assert "experience first" in run(*args, "--format", "table").stdout  # the steps table's column

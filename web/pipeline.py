@@ -148,16 +148,26 @@ async def _flow(site: Site, params: Any, n: int) -> dict | None:
         flow["cost"] = cost
     if ticked(params, field["backfill"], f"flow {n}'s backfill"):
         flow["backfill"] = True
-    first = number(params, field["first_year"], MAX_YEARS, f"flow {n}'s first year", whole=True)
-    last = number(params, field["last_year"], MAX_YEARS, f"flow {n}'s last year", whole=True)
+    first, last = (
+        _year(params, field[key], f"flow {n}'s {key.replace('_', ' ')}") for key in ("first_year", "last_year")
+    )
     for key, year in (("first_year", first), ("last_year", last)):
-        if year == 0:
-            raise BadInput(f"flow {n}'s {key.replace('_', ' ')} must be from 1 to {MAX_YEARS}", field[key])
         if year is not None:
             flow[key] = year
     if first is not None and last is not None and last < first:
         raise BadInput(f"flow {n}'s last year ({last}) is before its first year ({first})", field["last_year"])
     return flow
+
+
+def _year(params: Any, name: str, label: str) -> int | None:
+    """A year of the plan, 1 to MAX_YEARS; None when empty."""
+    try:
+        year = number(params, name, MAX_YEARS, label, whole=True)
+    except BadInput:
+        year = -1
+    if year is not None and not 1 <= year <= MAX_YEARS:
+        raise BadInput(f"{label} must be a whole number from 1 to {MAX_YEARS}", name)
+    return year
 
 
 async def _roles(site: Site, params: Any) -> tuple[dict[str, dict], dict[str, int]]:

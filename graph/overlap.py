@@ -26,6 +26,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from graph.build import node_id
+from graph.crosswalk import all_competency_texts, competencies
 from graph.matching import Matcher, competency_text
 
 if TYPE_CHECKING:
@@ -205,8 +206,7 @@ def skill_table(graph: nx.MultiDiGraph, matcher: Matcher) -> SkillTable:
     for known, table in tables:
         if known is matcher:
             return table
-    data = [d for _, d in graph.nodes(data=True) if d["kind"] == "Competency"]
-    table = SkillTable(matcher, [d["id"] for d in data], [competency_text(d) for d in data])
+    table = SkillTable(matcher, [d["id"] for d in competencies(graph)], all_competency_texts(graph))
     tables.append((matcher, table))
     return table
 

@@ -195,6 +195,19 @@ class SkillTable:
         via = {(int(i), int(j)): self.anchors[rows[i]] for i, j in through_anchor}
         return SkillMatch(have, need, sim, same, via)
 
+    def rows(self, competency_ids: Iterable[str]) -> list[int] | None:
+        """The table's rows of these competencies, or None if any is not in the table (free text)."""
+        rows = [self.index.get(cid) for cid in competency_ids]
+        return None if None in rows else rows
+
+    def best(
+        self, have_rows: list[int], have_depth: np.ndarray, need_rows: list[int], need_depth: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """best_holdings of held against needed competencies given as rows of the table, with their depths:
+        the same answer as best_holdings(self.match(have, need)), without building the match."""
+        block = np.ix_(have_rows, need_rows)
+        return best_of(self.sim[block], self.same[block], have_depth, need_depth)
+
 
 # One table per graph and matcher: a web server answers many route questions over the same graph.
 _SKILL_TABLES: WeakKeyDictionary[nx.MultiDiGraph, list[tuple[Matcher, SkillTable]]] = WeakKeyDictionary()
@@ -239,36 +252,49 @@ def best_holdings(match: SkillMatch) -> tuple[np.ndarray, np.ndarray]:
     the most credit, then the most similar, then the first listed."""
     have = np.array([h.depth for h in match.have], dtype=np.float64)
     need = np.array([n.depth for n in match.need], dtype=np.float64)
-    if not len(have) or not len(need):
-        return np.full(len(need), -1), np.zeros(len(need))
-    credit = np.where(have[:, None] >= need[None, :], 1.0, have[:, None] / need[None, :])
-    credit = np.where(match.same, credit, -1.0)
+    return best_of(match.sim, match.same, have, need)
+
+
+def best_of(
+    sim: np.ndarray, same: np.ndarray, have_depth: np.ndarray, need_depth: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """best_holdings on arrays: a block's similarities and same-skill verdicts, and each side's depths."""
+    if not len(have_depth) or not len(need_depth):
+        return np.full(len(need_depth), -1), np.zeros(len(need_depth))
+    credit = np.where(have_depth[:, None] >= need_depth[None, :], 1.0, have_depth[:, None] / need_depth[None, :])
+    credit = np.where(same, credit, -1.0)
     top = credit.max(axis=0)
-    sim = np.where(match.same & (credit == top[None, :]), match.sim, -np.inf)
-    best = sim.argmax(axis=0)  # the first of equals, as max() over the listed order keeps the first
-    found = match.same.any(axis=0)
+    best = np.where(same & (credit == top[None, :]), sim, -np.inf).argmax(axis=0)  # the first of equals
+    found = same.any(axis=0)
     return np.where(found, best, -1), np.where(found, top, 0.0)
+
+
+def covered_share(weights: Sequence[float], credits: Sequence[float]) -> float:
+    """The weighted share of requirements met: each one's weight times its level credit, over all weights,
+    summed in order (so every caller gets the same number to the last digit)."""
+    earned = total = 0.0
+    for weight, credit in zip(weights, credits, strict=True):
+        total += weight
+        earned += weight * credit
+    return earned / total if total else 0.0
 
 
 def cover(match: SkillMatch) -> Cover:
     """How far `match.have` covers `match.need`: matched, partial and missing requirements."""
     matched, partial, missing = [], [], []
-    earned = total = 0.0
-    best_of, credit_of = best_holdings(match)
+    best_index, credit_of = best_holdings(match)
     closest_of = match.sim.argmax(axis=0) if len(match.have) else None
     for j, n in enumerate(match.need):
-        total += n.weight
-        best = int(best_of[j])
+        best = int(best_index[j])
         if best < 0:
             closest = None if closest_of is None else int(closest_of[j])
             similarity = None if closest is None else float(match.sim[closest, j])
             missing.append(Credit(n, None if closest is None else match.have[closest], similarity))
             continue
         credit = float(credit_of[j])
-        earned += n.weight * credit
         item = Credit(n, match.have[best], float(match.sim[best, j]), match.via.get((best, j)), credit)
         (matched if credit >= 1.0 else partial).append(item)
-    return Cover(earned / total if total else 0.0, matched, partial, missing)
+    return Cover(covered_share([n.weight for n in match.need], credit_of.tolist()), matched, partial, missing)
 
 
 def coverage_of(have: Sequence[Need], need: Sequence[Need], matcher: Matcher) -> Cover:

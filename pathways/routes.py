@@ -42,7 +42,7 @@ import numpy as np
 from frameworks.vocabulary import ENTRY_LEVEL_MAX
 from graph.build import alternatives, node_id
 from graph.collector import no_cycle_collection
-from graph.overlap import Need, SkillTable, cover, match_skills, role_needs, skill_table
+from graph.overlap import Cover, Need, SkillTable, cover, covered_share, match_skills, role_needs, skill_table
 from graph.overlap_matrix import RequirementTable, SimilaritySource, coverage_from_holdings, covers_of_one
 from graph.queries import role_summary
 from pathways.demand import RouteDemand
@@ -81,22 +81,51 @@ class Start:
 
 
 @dataclass
+class Step:
+    """A move as the search judges it, built once per holding and shared by the routes that make it: what
+    ranking needs (kind, levels, shortcut, coverage, gap, training, time). Its evidence in words (what
+    carries over, each gap item, what the months are made of) is written out only for the routes shown
+    (RoutePlanner.route_step), since most steps the search judges are never shown."""
+
+    from_: str
+    to: str
+    to_title: str
+    link: dict | None
+    kind: str
+    level_change: list[int]
+    coverage: float
+    gap: list[tuple[Need, int]]  # each requirement not held to its level, with the level held (0: none)
+    training: list[dict]
+    entry: list[dict]  # education the move needs first: entry requirements, not training time
+    closed: set[str]  # the gap's competencies the training develops to the level needed
+    months: float
+    experience_months: float
+    skips: list[str]
+    have: list[Need]  # everything held before the move, for the evidence
+
+
+@dataclass
 class Route:
     """A route so far, with everything the person holds by its end: what every role on it required
     and what its training developed (highest level of each), and the qualifications gained."""
 
     roles: list[str]
-    steps: list[dict]
+    steps: list[Step]
     held: dict[str, Need] = field(default_factory=dict)
     quals: frozenset[str] = frozenset()
 
     @property
     def months(self) -> float:
-        return sum(step["months"] for step in self.steps)
+        return sum(step.months for step in self.steps)
 
     @property
     def gap(self) -> int:
-        return sum(len(step["gap"]) for step in self.steps)
+        return sum(len(step.gap) for step in self.steps)
+
+    @cached_property
+    def holding(self) -> tuple:
+        """Everything held by the route's end, as a key: a step is judged once per holding."""
+        return tuple(sorted((c, n.level) for c, n in self.held.items())), self.quals
 
 
 # -- the answer: typed results (their JSON form is `pathways routes --format json`, see the README) ----------
@@ -429,7 +458,9 @@ class RoutePlanner:
         self.quals = _qualifications(graph)
         self.level = np.array([graph.nodes[node_id("Role", r)]["level"] for r in self.roles])
         self._rows: dict[str, np.ndarray] = {}
-        self._steps: dict[tuple[str, str], dict] = {}
+        self._steps: dict[tuple, Step] = {}
+        self._held_rows: dict[tuple, tuple[list[Need], list[int] | None, np.ndarray]] = {}
+        self._need_rows: dict[str, tuple[list[int] | None, np.ndarray, list[float]]] = {}
         self._anchor_memo: dict[str, str | None] = {}
         self._skips: dict[tuple[str, str], list[str]] = {}
         self._ladders: dict[str, frozenset[str]] = {}
@@ -619,49 +650,32 @@ class RoutePlanner:
         return rise is None or to_level <= level + rise
 
     # -- one step: gap, training, time ------------------------------------------------------------
-    def step(self, route: Route, target: str, start: Start, link: dict | None) -> dict:
+    def step(self, route: Route, target: str, start: Start, link: dict | None) -> Step:
         """The next step of a route, judged on everything held by then (computed once per holding)."""
-        current = route.roles[-1]
-        key = (current, target, tuple(sorted((c, n.level) for c, n in route.held.items())), route.quals)
+        key = (route.roles[-1], target, route.holding)
         if key not in self._steps:
-            self._steps[key] = self._build_step(
-                current, target, list(route.held.values()), set(route.quals), link, start
-            )
+            self._steps[key] = self._build_step(route, target, link, start)
         return self._steps[key]
 
-    def extend(self, route: Route, target: str, step: dict) -> Route:
+    def extend(self, route: Route, target: str, step: Step) -> Route:
         """The route with one more step: the new role's requirements and the training are now held."""
         held = dict(route.held)
         gained = [*self.needs_of(target)]
-        for qual in step["training"]:
+        for qual in step.training:
             gained += self.developed_by(qual["id"])
         for need in gained:
             if need.competency not in held or held[need.competency].depth < need.depth:
                 held[need.competency] = need
-        quals = set(route.quals) | {q["id"] for q in step["training"]}
+        quals = set(route.quals) | {q["id"] for q in step.training}
         for options in self.required_of(target):  # holding the role means holding one of each
             choice = _choose(options, quals, self.quals)
             if choice is not None:
                 quals.add(choice)
         return Route(route.roles + [target], route.steps + [step], held, frozenset(quals))
 
-    def _build_step(
-        self, current: str, target: str, have: list[Need], held_quals: set[str], link: dict | None, start: Start
-    ) -> dict:
-        need = self.needs_of(target)
-        covered = cover(self.skills.match(have, need) if self.skills else match_skills(have, need, self.matcher))
-        gap = [
-            {
-                "competency": item.need.competency,
-                "label": item.need.label,
-                "level_needed": item.need.level,
-                "level_held": item.have.level if partly else 0,  # a missing one's closest holding is not held
-                "essential": item.need.essential,
-            }
-            for items, partly in ((covered.partial, True), (covered.missing, False))
-            for item in items
-        ]
-        gap_needs = {n.competency: n for n in need}
+    def _build_step(self, route: Route, target: str, link: dict | None, start: Start) -> Step:
+        current, held_quals = route.roles[-1], set(route.quals)
+        coverage, gap = self._covered(route, target)
         # the move's own route first, so a role's alternatives are met by the qualification the move gives
         items = [alternatives(v) for v in (link or {}).get("via", [])] + self.required_of(target)
         mandatory: list[str] = []
@@ -674,50 +688,122 @@ class RoutePlanner:
                 others[choice] = [q for q in options_of_item if q != choice and q in self.quals]
         # beyond what the move requires, only the short courses the target role itself lists
         options = set(mandatory) | (self.courses_listed(target) & self.short_courses)
-        training, closed = self._training([gap_needs[g["competency"]] for g in gap], mandatory, options, held_quals)
+        training, closed = self._training([need for need, _ in gap], mandatory, options, held_quals)
         entry = [t for t in training if t["kind"] == "education"]  # entry requirements, not training time
         training = [
             {**t, "alternatives": [{"id": q, "title": self.quals[q]["title"]} for q in others.get(t["id"], [])]}
             for t in training
             if t["kind"] != "education"
         ]
-        on_the_job = [g for g in gap if g["competency"] not in closed]
-        months = float(sum(t["months"] for t in training))  # one after another: the figures add up
-        source_data = self.graph.nodes[node_id("Role", target)]
-        from_data = start if current == start.key else None
-        from_sector = from_data.sector if from_data else self.graph.nodes[node_id("Role", current)]["sector"]
-        from_level = from_data.level if from_data else self.graph.nodes[node_id("Role", current)]["level"]
+        target_data = self.graph.nodes[node_id("Role", target)]
+        from_level = start.level if current == start.key else self.graph.nodes[node_id("Role", current)]["level"]
         from_role = start.role if current == start.key else current
         skips = self.skipped_rungs(from_role, target) if link and not link.get("entry") and from_role else []
-        return {
-            "from": current,
-            "to": target,
-            "to_title": source_data["title"],
-            "kind": move_kind(link),
-            "source": (link or {}).get("source", []),
-            "note": (link or {}).get("note", ""),
-            "level_change": [from_level, source_data["level"]],
-            "band_change": [
-                None if from_data else self.graph.nodes[node_id("Role", current)]["band"],
-                source_data["band"],
-            ],
-            "sector_change": None
-            if from_sector in (None, source_data["sector"])
-            else [from_sector, source_data["sector"]],
-            "coverage": covered.coverage,
-            "carries_over": [
-                {"need": m.need.label, "have": m.have.label, "similarity": m.similarity, "via": m.via}
-                for m in covered.matched
-            ],
-            "gap": gap,
-            "training": training,
-            "entry_requirements": [{"id": t["id"], "title": t["title"]} for t in entry],
-            "on_the_job": [g["competency"] for g in on_the_job],
-            "months": months,
-            "months_basis": _months_basis(training, link),
-            "experience_months": float((link or {}).get("experience_months", 0.0)),
-            "skips": [{"id": r, "title": self.graph.nodes[node_id("Role", r)]["title"]} for r in skips],
-        }
+        return Step(
+            from_=current,
+            to=target,
+            to_title=target_data["title"],
+            link=link,
+            kind=move_kind(link),
+            level_change=[from_level, target_data["level"]],
+            coverage=coverage,
+            gap=gap,
+            training=training,
+            entry=entry,
+            closed=closed,
+            months=float(sum(t["months"] for t in training)),  # one after another: the figures add up
+            experience_months=float((link or {}).get("experience_months", 0.0)),
+            skips=skips,
+            have=list(route.held.values()),
+        )
+
+    def _covered(self, route: Route, target: str) -> tuple[float, list[tuple[Need, int]]]:
+        """How far what the route holds covers the target's requirements, and the gap: each requirement
+        held below its level (with the level held), then each not held at all. Through the skill table
+        on arrays when every competency is in it (as `cover` would judge them), else by `cover`."""
+        need = self.needs_of(target)
+        have, have_rows, have_depth = self._holding_rows(route)
+        need_rows, need_depth, weights = self._target_rows(target, need)
+        if have_rows is None or need_rows is None:
+            covered = self._cover(list(route.held.values()), need)
+            gap = [(c.need, c.have.level) for c in covered.partial] + [(c.need, 0) for c in covered.missing]
+            return covered.coverage, gap
+        best, credit = self.skills.best(have_rows, have_depth, need_rows, need_depth)
+        best_of, credits = best.tolist(), credit.tolist()
+        partial = [(n, have[b].level) for n, b, c in zip(need, best_of, credits, strict=True) if b >= 0 and c < 1.0]
+        missing = [(n, 0) for n, b in zip(need, best_of, strict=True) if b < 0]
+        return covered_share(weights, credits), partial + missing
+
+    def _cover(self, have: list[Need], need: list[Need]) -> Cover:
+        return cover(self.skills.match(have, need) if self.skills else match_skills(have, need, self.matcher))
+
+    def _holding_rows(self, route: Route) -> tuple[list[Need], list[int] | None, np.ndarray]:
+        """A holding's competencies as skill-table rows and depths (None: not all in the table)."""
+        if route.holding not in self._held_rows:
+            have = list(route.held.values())
+            rows = self.skills.rows(h.competency for h in have) if self.skills else None
+            self._held_rows[route.holding] = (have, rows, np.array([h.depth for h in have], dtype=np.float64))
+        return self._held_rows[route.holding]
+
+    def _target_rows(self, target: str, need: list[Need]) -> tuple[list[int] | None, np.ndarray, list[float]]:
+        """A role's requirements as skill-table rows, depths and weights."""
+        if target not in self._need_rows:
+            rows = self.skills.rows(n.competency for n in need) if self.skills else None
+            depth = np.array([n.depth for n in need], dtype=np.float64)
+            self._need_rows[target] = (rows, depth, [n.weight for n in need])
+        return self._need_rows[target]
+
+    def route_step(self, step: Step, start: Start, tier: Tier) -> RouteStep:
+        """A step as the answer gives it, with its evidence: what carries over (the holdings each met
+        requirement is matched to) and the gap in words."""
+        need = self.needs_of(step.to)
+        covered = self._cover(step.have, need)
+        from_band = None if step.from_ == start.key else self.graph.nodes[node_id("Role", step.from_)]["band"]
+        refs = QualificationRef
+        training = [TrainingRow(**{**t, "alternatives": [refs(**a) for a in t["alternatives"]]}) for t in step.training]
+        return RouteStep(
+            from_=step.from_,
+            to=step.to,
+            to_title=step.to_title,
+            kind=step.kind,
+            source=(step.link or {}).get("source", []),
+            note=(step.link or {}).get("note", ""),
+            level_change=step.level_change,
+            band_change=[from_band, self.graph.nodes[node_id("Role", step.to)]["band"]],
+            sector_change=self.sector_change(step, start),
+            coverage=step.coverage,
+            carries_over=[CarriedOver(m.need.label, m.have.label, m.similarity, m.via) for m in covered.matched],
+            gap=[GapItem(n.competency, n.label, n.level, held, n.essential) for n, held in step.gap],
+            training=training,
+            entry_requirements=[refs(id=t["id"], title=t["title"]) for t in step.entry],
+            on_the_job=[n.competency for n, _ in step.gap if n.competency not in step.closed],
+            months=step.months,
+            months_basis=_months_basis(step.training, step.link),
+            experience_months=step.experience_months,
+            skips=[Rung(r, self.graph.nodes[node_id("Role", r)]["title"]) for r in step.skips],
+            tier=tier,
+        )
+
+    def sector_change(self, step: Step, start: Start) -> list[str] | None:
+        """The sectors a move crosses between ([from, to]), or None within one (or from no sector)."""
+        to_sector = self.graph.nodes[node_id("Role", step.to)]["sector"]
+        from_start = step.from_ == start.key
+        from_sector = start.sector if from_start else self.graph.nodes[node_id("Role", step.from_)]["sector"]
+        return None if from_sector in (None, to_sector) else [from_sector, to_sector]
+
+    def route_record(self, route: Route, start: Start) -> RouteRecord:
+        """A found route as the answer gives it (see the README)."""
+        graph, end = self.graph, route.roles[-1]
+        return RouteRecord(
+            destination=RoleSummary(**role_summary(graph, node_id("Role", end))),
+            roles=route.roles,
+            total_months=route.months,
+            total_gap=route.gap,
+            level_change=[start.level, graph.nodes[node_id("Role", end)]["level"]],
+            cross_sector=any(self.sector_change(step, start) for step in route.steps),
+            tier=TIERS[route_tier(graph, route, start)],
+            steps=[self.route_step(step, start, TIERS[step_tier(graph, step, start)]) for step in route.steps],
+        )
 
     def _training(
         self, gap: list[Need], mandatory: list[str], options: set[str], held: set[str]
@@ -878,23 +964,23 @@ class RoutePlanner:
         def key(route: Route) -> tuple:
             tier, prefer = route_tier(self.graph, route, start), self.preference(route.roles[-1])
             if start.role is None:  # no role to rise from: the way in where most of what they can do carries over
-                carried = -route.steps[0]["coverage"]
+                carried = -route.steps[0].coverage
                 return (tier, prefer, len(route.steps), carried, route_time(route), route.gap, route.roles)
             gain = int(self.level[self.index[route.roles[-1]]]) - start.level
             up = gain > 0 or self.graph.nodes[node_id("Role", route.roles[-1])].get("training_post", False)
             return (tier, prefer, not up, len(route.steps), route_time(route), route.gap, route.roles)
 
         def to_target(route: Route) -> tuple:  # one destination: the whole ladder, then the least time
-            shortcuts = sum(1 for step in route.steps if step["skips"])
+            shortcuts = sum(1 for step in route.steps if step.skips)
             sideways = sum(1 for step in route.steps if not step_rises(self.graph, step))
             tier, off = route_tier(self.graph, route, start), self.off_ladder(route, target)
-            builds = -statistics.fmean(step["coverage"] for step in route.steps)
+            builds = -statistics.fmean(step.coverage for step in route.steps)
             return (tier, sideways, shortcuts, off, route_time(route), builds, len(route.steps), route.gap, route.roles)
 
         if target is not None:
             chosen, seen = [], set()
             for route in sorted((r for r in found if r.roles[-1] == target), key=to_target):
-                rises = tuple(s["to"] for s in route.steps if step_rises(self.graph, s))
+                rises = tuple(s.to for s in route.steps if step_rises(self.graph, s))
                 if rises not in seen:  # routes differing only by sideways steps count once
                     seen.add(rises)
                     chosen.append(route)
@@ -942,10 +1028,10 @@ TIERS = ("ladder", "recognised", "inferred")
 INFERRED = TIERS.index("inferred")
 
 
-def step_tier(graph: nx.MultiDiGraph, step: dict, start: Start) -> int:
+def step_tier(graph: nx.MultiDiGraph, step: Step, start: Start) -> int:
     """0 for a ladder step (a known link up one family), 1 for another known link, 2 for an inferred move."""
-    from_role = start.role if step["from"] == start.key else step["from"]
-    return tier_of(graph, step["kind"], from_role, step["to"], *step["level_change"])
+    from_role = start.role if step.from_ == start.key else step.from_
+    return tier_of(graph, step.kind, from_role, step.to, *step.level_change)
 
 
 def tier_of(graph: nx.MultiDiGraph, kind: str, from_role: str | None, to: str, before: int, after: int) -> int:
@@ -959,9 +1045,9 @@ def tier_of(graph: nx.MultiDiGraph, kind: str, from_role: str | None, to: str, b
     return 0 if rises and families[0] is not None and families[0] == families[1] else 1
 
 
-def step_rises(graph: nx.MultiDiGraph, step: dict) -> bool:
+def step_rises(graph: nx.MultiDiGraph, step: Step) -> bool:
     """A step up: to a higher level, or into a training post for the next rung at the same level."""
-    return rises_to(graph, step["to"], *step["level_change"])
+    return rises_to(graph, step.to, *step.level_change)
 
 
 def rises_to(graph: nx.MultiDiGraph, to: str, before: int, after: int) -> bool:
@@ -974,44 +1060,7 @@ def route_tier(graph: nx.MultiDiGraph, route: Route, start: Start) -> int:
 
 def route_time(route: Route) -> float:
     """Months of training plus the experience each step asks for first."""
-    return route.months + sum(step.get("experience_months", 0.0) for step in route.steps)
-
-
-def route_record(graph: nx.MultiDiGraph, route: Route, start: Start) -> RouteRecord:
-    """A found route as the answer gives it (see the README)."""
-    end = route.roles[-1]
-    return RouteRecord(
-        destination=RoleSummary(**role_summary(graph, node_id("Role", end))),
-        roles=route.roles,
-        total_months=route.months,
-        total_gap=route.gap,
-        level_change=[start.level, graph.nodes[node_id("Role", end)]["level"]],
-        cross_sector=any(step["sector_change"] for step in route.steps),
-        tier=TIERS[route_tier(graph, route, start)],
-        steps=[route_step(step, TIERS[step_tier(graph, step, start)]) for step in route.steps],
-    )
-
-
-def route_step(step: dict, tier: Tier) -> RouteStep:
-    """A step of the search (a dict, computed once per holding and shared by routes) as a typed result."""
-    refs = QualificationRef
-    training = [TrainingRow(**{**t, "alternatives": [refs(**a) for a in t["alternatives"]]}) for t in step["training"]]
-    return RouteStep(
-        **{key: step[key] for key in ("to", "to_title", "kind", "source", "note", "level_change", "band_change")},
-        from_=step["from"],
-        sector_change=step["sector_change"],
-        coverage=step["coverage"],
-        carries_over=[CarriedOver(**c) for c in step["carries_over"]],
-        gap=[GapItem(**g) for g in step["gap"]],
-        training=training,
-        entry_requirements=[refs(**e) for e in step["entry_requirements"]],
-        on_the_job=step["on_the_job"],
-        months=step["months"],
-        months_basis=step["months_basis"],
-        experience_months=step["experience_months"],
-        skips=[Rung(**r) for r in step["skips"]],
-        tier=tier,
-    )
+    return route.months + sum(step.experience_months for step in route.steps)
 
 
 # -- the question: a request, checked against the limits, to an answer -------------------------------------
@@ -1050,7 +1099,7 @@ def find_routes(
         constraints=RouteLimits(cap, sector, steps, allow_step_down),
         matcher=matcher.description,
         ranking=RANKING_RULE,
-        routes=[route_record(graph, r, start) for r in found],
+        routes=[planner.route_record(r, start) for r in found],
     )
 
 
@@ -1150,7 +1199,7 @@ def ways_into(graph: nx.MultiDiGraph, matcher: Matcher, target: str, top: int = 
     for origin in sorted(_predecessors(graph, target, INTO_STEPS)):
         start = start_from_role(graph, origin)
         best = planner.routes(start, target, max(level, start.level), None, INTO_STEPS, 1, True)
-        found += [(route_record(graph, route, start), route) for route in best]
+        found += [(planner.route_record(route, start), route) for route in best]
     found.sort(key=lambda pair: (TIERS.index(pair[0].tier), route_time(pair[1]), len(pair[1].steps)))
     return WaysInto(
         RoleSummary(**role_summary(graph, node_id("Role", target))),

@@ -162,7 +162,7 @@ def bundled_routes():
     from graph.matching import choose_matcher
     from graph.store import load_graph
     from pathways.results import as_json
-    from pathways.routes import RoutePlanner, route_record, start_from_role
+    from pathways.routes import RoutePlanner, start_from_role
 
     workspace = Path(tempfile.mkdtemp())
     graph, _ = load_graph(library_layers(), workspace)
@@ -171,7 +171,7 @@ def bundled_routes():
 
     def plan(role: str, **kwargs) -> list[dict]:
         start = start_from_role(graph, role)
-        return [as_json(route_record(graph, r, start), rounded=True) for r in planner.routes(start, **kwargs)]
+        return [as_json(planner.route_record(r, start), rounded=True) for r in planner.routes(start, **kwargs)]
 
     return plan
 
@@ -526,7 +526,7 @@ def test_a_destination_without_a_declared_ladder_has_no_detours(tmp_path: Path) 
 
     def alike(route) -> tuple:
         sideways = sum(1 for step in route.steps if not step_rises(graph, step))
-        return route_tier(graph, route, start), sideways, sum(1 for step in route.steps if step["skips"])
+        return route_tier(graph, route, start), sideways, sum(1 for step in route.steps if step.skips)
 
     for first, second in zip(found, found[1:], strict=False):
         if alike(first) == alike(second):

@@ -174,10 +174,10 @@ def coverage_matrix(table: RequirementTable, source: SimilaritySource) -> np.nda
 
 
 def covers_of_one(
-    table: RequirementTable, source: SimilaritySource, index: int, sims: np.ndarray | None = None
+    table: RequirementTable, source: SimilaritySource | None, index: int, sims: np.ndarray | None = None
 ) -> np.ndarray:
     """Coverage of every role by role `index` (one row of coverage_matrix); `sims` is source.matches of
-    the role's own competencies when the caller has it."""
+    the role's own competencies when the caller has it (then no source is needed)."""
     own = np.nonzero(table.role_of == index)[0]
     sims = source.matches(table.comp_of[own]) if sims is None else sims
     held = np.where(sims, table.depth[own][:, None], 0.0).max(axis=0)  # its best depth for each competency

@@ -30,12 +30,13 @@ How a route is built (the README repeats it):
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import numpy as np
 
@@ -63,6 +64,7 @@ INFERRED_PER_STATE = 15  # candidate inferred moves considered from each role, b
 BEAM = 40  # partial routes kept at each depth
 TARGET_BEAM = 20  # with a destination: fewer, since they must all lead there
 MAX_SHARING_FIRST_MOVE = 2  # diversity: routes to different places that all begin with the same move
+T = TypeVar("T")
 DEFAULT_CAP = 4  # with no cap asked for, routes go up to level 4 (Bands 1-4) first
 
 
@@ -107,12 +109,18 @@ class Step:
 @dataclass
 class Route:
     """A route so far, with everything the person holds by its end: what every role on it required
-    and what its training developed (highest level of each), and the qualifications gained."""
+    and what its training developed (highest level of each), and the qualifications gained. Those two
+    are worked out only for routes the search grows further (RoutePlanner.settled); None until then.
+    `tier`, `sideways` and `shortcuts` sum up its steps: its least recognised step's tier, the steps that
+    do not rise, and the steps that skip a rung."""
 
     roles: list[str]
     steps: list[Step]
-    held: dict[str, Need] = field(default_factory=dict)
-    quals: frozenset[str] = frozenset()
+    held: dict[str, Need] | None = None
+    quals: frozenset[str] | None = None
+    tier: int = 0
+    sideways: int = 0
+    shortcuts: int = 0
 
     @property
     def months(self) -> float:
@@ -126,6 +134,26 @@ class Route:
     def holding(self) -> tuple:
         """Everything held by the route's end, as a key: a step is judged once per holding."""
         return tuple(sorted((c, n.level) for c, n in self.held.items())), self.quals
+
+
+@dataclass(eq=False)
+class Grown:
+    """A route one move longer than `parent`, before the move is judged. What the move is (its tier,
+    whether it rises, whether it skips a rung) is known from the library alone, so the search orders grown
+    routes by that first and judges (RoutePlanner.judged, into `route`) only those that could make the
+    beam or the answer."""
+
+    parent: Route
+    to: str
+    link: dict | None
+    tier: int
+    sideways: int
+    shortcuts: int
+    route: Route | None = None
+
+    @property
+    def roles(self) -> list[str]:
+        return [*self.parent.roles, self.to]
 
 
 # -- the answer: typed results (their JSON form is `pathways routes --format json`, see the README) ----------
@@ -499,8 +527,25 @@ class RoutePlanner:
                     np.array([n.depth for n in start.needs]),
                 )
             else:
-                self._rows[current] = covers_of_one(self.table, self.source, self.index[current])
+                same = self._same(current)  # from the skill table when there is one, else from the source
+                source = self.source if same is None else None
+                self._rows[current] = covers_of_one(self.table, source, self.index[current], same)
         return self._rows[current]
+
+    def _same(self, role: str) -> np.ndarray | None:
+        """Which of the requirement table's competencies are the same skill as each of `role`'s, from the
+        skill table (the verdicts `SimilaritySource.matches` would compute again); None without one."""
+        if self.skills is None:
+            return None
+        table = self.table
+        rows = self._table_rows
+        own = table.comp_of[table.role_of == self.index[role]]
+        return self.skills.same[np.ix_(rows[own], rows)]
+
+    @cached_property
+    def _table_rows(self) -> np.ndarray:
+        """The skill table's row of each competency of the requirement table."""
+        return np.array([self.skills.index[cid] for cid in self.table.competencies], dtype=np.int64)
 
     def _known(self, role: str | None) -> dict[str, dict]:
         """The known links out of a role (target -> link), read once per search."""
@@ -656,22 +701,6 @@ class RoutePlanner:
         if key not in self._steps:
             self._steps[key] = self._build_step(route, target, link, start)
         return self._steps[key]
-
-    def extend(self, route: Route, target: str, step: Step) -> Route:
-        """The route with one more step: the new role's requirements and the training are now held."""
-        held = dict(route.held)
-        gained = [*self.needs_of(target)]
-        for qual in step.training:
-            gained += self.developed_by(qual["id"])
-        for need in gained:
-            if need.competency not in held or held[need.competency].depth < need.depth:
-                held[need.competency] = need
-        quals = set(route.quals) | {q["id"] for q in step.training}
-        for options in self.required_of(target):  # holding the role means holding one of each
-            choice = _choose(options, quals, self.quals)
-            if choice is not None:
-                quals.add(choice)
-        return Route(route.roles + [target], route.steps + [step], held, frozenset(quals))
 
     def _build_step(self, route: Route, target: str, link: dict | None, start: Start) -> Step:
         current, held_quals = route.roles[-1], set(route.quals)
@@ -906,13 +935,15 @@ class RoutePlanner:
 
     def _search(
         self, start: Start, target: str | None, cap: int, max_steps: int, allow_step_down: bool, most: int
-    ) -> list[Route]:
-        """Every route the beam search finds using steps of tier `most` or lower."""
+    ) -> list[Grown]:
+        """Every route the beam search finds using steps of tier `most` or lower. A grown route is judged
+        (its last step built) only when its cheap facts could put it in the beam; `_rank` judges the rest
+        it needs. The beam is the same as if every route were judged (see `smallest`)."""
         partial = [Route([start.key], [], {n.competency: n for n in start.needs}, frozenset(start.qualifications))]
-        finished: list[Route] = []
+        finished: list[Grown] = []
         for depth in range(max_steps):
             last = depth == max_steps - 1  # with a destination, a last step elsewhere leads nowhere
-            grown: list[Route] = []
+            grown: list[Grown] = []
             for route in partial:
                 current = route.roles[-1]
                 level = start.level if current == start.key else int(self.level[self.index[current]])
@@ -920,31 +951,75 @@ class RoutePlanner:
                 for nxt, link in self.moves(current, level, start, cap, visited, allow_step_down, most >= INFERRED):
                     if target is not None and last and nxt != target:
                         continue
-                    if self.move_tier(current, level, nxt, link, start) <= most:
-                        grown.append(self.extend(route, nxt, self.step(route, nxt, start, link)))
-            grown.sort(key=lambda r: self._partial_key(r, start, target))
+                    move = self.grow(route, nxt, link, level, start)
+                    if move.tier <= most:
+                        grown.append(move)
             finished += grown
-            partial = grown[:BEAM] if target is None else [r for r in grown if r.roles[-1] != target][:TARGET_BEAM]
+            onward = grown if target is None else [g for g in grown if g.to != target]
+            kept = smallest(
+                onward,
+                BEAM if target is None else TARGET_BEAM,
+                lambda g: self._partial_key(g, target),
+                lambda g: self._partial_key(g, target, self.judged(g, start)),
+            )
+            partial = [self.settled(g, start) for g in kept]
             if not partial:
                 break
         return finished
 
-    def move_tier(self, current: str, level: int, target: str, link: dict | None, start: Start) -> int:
-        """The tier of a move before its step is built (the same as step_tier of the step)."""
+    def grow(self, route: Route, to: str, link: dict | None, level: int, start: Start) -> Grown:
+        """`route` one move longer, before the move is judged: its tier, whether it rises, and whether it
+        skips a rung, from the library alone (as step_tier, step_rises and the step's `skips` will say)."""
+        current = route.roles[-1]
         from_role = start.role if current == start.key else current
-        to_level = int(self.level[self.index[target]])
-        return tier_of(self.graph, move_kind(link), from_role, target, level, to_level)
+        to_level = int(self.level[self.index[to]])
+        kind = move_kind(link)
+        skips = bool(link and not link.get("entry") and from_role and self.skipped_rungs(from_role, to))
+        return Grown(
+            parent=route,
+            to=to,
+            link=link,
+            tier=max(route.tier, tier_of(self.graph, kind, from_role, to, level, to_level)),
+            sideways=route.sideways + (not rises_to(self.graph, to, level, to_level)),
+            shortcuts=route.shortcuts + skips,
+        )
 
-    def _partial_key(self, route: Route, start: Start, target: str | None) -> tuple:
+    def judged(self, grown: Grown, start: Start) -> Route:
+        """The grown route with its last step built (once)."""
+        if grown.route is None:
+            step = self.step(grown.parent, grown.to, start, grown.link)
+            steps = [*grown.parent.steps, step]
+            grown.route = Route(grown.roles, steps, tier=grown.tier, sideways=grown.sideways, shortcuts=grown.shortcuts)
+        return grown.route
+
+    def settled(self, grown: Grown, start: Start) -> Route:
+        """The judged route with what the person holds by its end, to grow it further: the new role's
+        requirements and the training are now held."""
+        route, parent = self.judged(grown, start), grown.parent
+        if route.held is None:
+            step, held = route.steps[-1], dict(parent.held)
+            gained = [*self.needs_of(grown.to)]
+            for qual in step.training:
+                gained += self.developed_by(qual["id"])
+            for need in gained:
+                if need.competency not in held or held[need.competency].depth < need.depth:
+                    held[need.competency] = need
+            quals = set(parent.quals) | {q["id"] for q in step.training}
+            for options in self.required_of(grown.to):  # holding the role means holding one of each
+                choice = _choose(options, quals, self.quals)
+                if choice is not None:
+                    quals.add(choice)
+            route.held, route.quals = held, frozenset(quals)
+        return route
+
+    def _partial_key(self, grown: Grown, target: str | None, route: Route | None = None) -> tuple:
         """Which partial routes the search keeps growing: the most recognised and quickest; with a
-        target, routes with no sideways step first too, as the final ranking will want them."""
-        if target is None:
-            return (route_tier(self.graph, route, start), route_time(route), route.gap, route.roles)
-        sideways = sum(1 for step in route.steps if not step_rises(self.graph, step))
-        off = self.off_ladder(route, target)
-        return (route_tier(self.graph, route, start), sideways, off, route_time(route), route.gap, route.roles)
+        target, routes with no sideways step first too, as the final ranking will want them. Without the
+        judged `route`, the part of the key known before judging (a prefix of the whole key)."""
+        cheap = (grown.tier,) if target is None else (grown.tier, grown.sideways, self.off_ladder(grown, target))
+        return cheap if route is None else (*cheap, route_time(route), route.gap, route.roles)
 
-    def off_ladder(self, route: Route, target: str) -> int:
+    def off_ladder(self, route: Route | Grown, target: str) -> int:
         """How many rungs of the route (past its start, short of `target`) are not on the destination's own
         ladder: the roles it builds on, and theirs, as the library declares (a registered nurse builds on the
         nursing associate, who builds on the trainee post)."""
@@ -960,43 +1035,90 @@ class RoutePlanner:
             return 0  # the library declares no ladder for it: no route is a detour from it
         return sum(1 for role in route.roles[1:] if role != target and role not in self._ladders[target])
 
-    def _rank(self, found: list[Route], start: Start, target: str | None, sector: str | None, top: int) -> list[Route]:
-        def key(route: Route) -> tuple:
-            tier, prefer = route_tier(self.graph, route, start), self.preference(route.roles[-1])
-            if start.role is None:  # no role to rise from: the way in where most of what they can do carries over
-                carried = -route.steps[0].coverage
-                return (tier, prefer, len(route.steps), carried, route_time(route), route.gap, route.roles)
-            gain = int(self.level[self.index[route.roles[-1]]]) - start.level
-            up = gain > 0 or self.graph.nodes[node_id("Role", route.roles[-1])].get("training_post", False)
-            return (tier, prefer, not up, len(route.steps), route_time(route), route.gap, route.roles)
+    def _rank(self, found: list[Grown], start: Start, target: str | None, sector: str | None, top: int) -> list[Route]:
+        """The best `top` of the routes found, by the ranking rule, judging only those that can still be in
+        them: routes are taken in order of the part of their key known before judging, and each group
+        alike in it is judged and ordered by the whole key."""
 
-        def to_target(route: Route) -> tuple:  # one destination: the whole ladder, then the least time
-            shortcuts = sum(1 for step in route.steps if step.skips)
-            sideways = sum(1 for step in route.steps if not step_rises(self.graph, step))
-            tier, off = route_tier(self.graph, route, start), self.off_ladder(route, target)
-            builds = -statistics.fmean(step.coverage for step in route.steps)
-            return (tier, sideways, shortcuts, off, route_time(route), builds, len(route.steps), route.gap, route.roles)
+        def judged(grown: Grown) -> Route:
+            return self.judged(grown, start)
 
         if target is not None:
-            chosen, seen = [], set()
-            for route in sorted((r for r in found if r.roles[-1] == target), key=to_target):
-                rises = tuple(s.to for s in route.steps if step_rises(self.graph, s))
-                if rises not in seen:  # routes differing only by sideways steps count once
-                    seen.add(rises)
-                    chosen.append(route)
-            return chosen[:top]
 
-        chosen, ends, first_moves = [], set(), {}
-        for route in sorted(found, key=key):
+            def to_target(grown: Grown) -> tuple:  # one destination: the whole ladder, then the least time
+                return (grown.tier, grown.sideways, grown.shortcuts, self.off_ladder(grown, target))
+
+            def whole(route: Route) -> tuple:
+                builds = -statistics.fmean(step.coverage for step in route.steps)
+                return (*to_target(route), route_time(route), builds, len(route.steps), route.gap, route.roles)
+
+            seen: set[tuple[str, ...]] = set()
+
+            def first_of_its_rises(route: Route) -> bool:  # routes differing only by sideways steps count once
+                rises = tuple(s.to for s in route.steps if step_rises(self.graph, s))
+                if rises in seen:
+                    return False
+                seen.add(rises)
+                return True
+
+            ending = [g for g in found if g.to == target]
+            return first_in_order(ending, to_target, judged, whole, first_of_its_rises, top)
+
+        def key(grown: Grown | Route) -> tuple:
+            end = grown.roles[-1]
+            if start.role is None:  # no role to rise from: the way in where most of what they can do carries over
+                return (grown.tier, self.preference(end), len(grown.roles) - 1)
+            gain = int(self.level[self.index[end]]) - start.level
+            up = gain > 0 or self.graph.nodes[node_id("Role", end)].get("training_post", False)
+            return (grown.tier, self.preference(end), not up, len(grown.roles) - 1)
+
+        def full(route: Route) -> tuple:
+            carried = (-route.steps[0].coverage,) if start.role is None else ()
+            return (*key(route), *carried, route_time(route), route.gap, route.roles)
+
+        ends: set[str] = set()
+        first_moves: dict[str, int] = {}
+
+        def shown(route: Route) -> bool:
             end, first = route.roles[-1], route.roles[1]
             if sector and self.graph.nodes[node_id("Role", end)]["sector"] != sector:
-                continue
+                return False
             if end in ends or first_moves.get(first, 0) >= MAX_SHARING_FIRST_MOVE:
-                continue  # one route per destination, and no more than two down the same first move
+                return False  # one route per destination, and no more than two down the same first move
             ends.add(end)
             first_moves[first] = first_moves.get(first, 0) + 1
-            chosen.append(route)
-        return chosen[:top]
+            return True
+
+        return first_in_order(found, key, judged, full, shown, top)
+
+
+def smallest(items: list[T], n: int, cheap: Callable[[T], tuple], whole: Callable[[T], tuple]) -> list[T]:
+    """The first `n` items in order of `whole`, computing it only for items whose `cheap` key (a prefix of
+    the whole key) is no greater than the n-th smallest cheap key: n items come before any other."""
+    if len(items) > n:
+        bound = sorted(map(cheap, items))[n - 1]
+        items = [item for item in items if cheap(item) <= bound]
+    return sorted(items, key=whole)[:n]
+
+
+def first_in_order(
+    items: list[Grown],
+    cheap: Callable[[Grown], tuple],
+    judge: Callable[[Grown], Route],
+    whole: Callable[[Route], tuple],
+    accept: Callable[[Route], bool],
+    top: int,
+) -> list[Route]:
+    """The first `top` routes `accept` takes, in order of `whole` (which begins with `cheap`): grown routes
+    are judged a group of equal cheap keys at a time, and no further once `top` are taken."""
+    chosen: list[Route] = []
+    for _, group in itertools.groupby(sorted(items, key=cheap), key=cheap):
+        for route in sorted(map(judge, group), key=whole):
+            if accept(route):
+                chosen.append(route)
+                if len(chosen) == top:
+                    return chosen
+    return chosen
 
 
 def move_kind(link: dict | None) -> str:

@@ -211,6 +211,46 @@ def test_the_tier_by_tier_search_answers_as_the_whole_search_would(tmp_path: Pat
     assert tiers_used == {0, 1, 2}  # the questions exercise the stop after each tier and the full search
 
 
+def test_judging_only_the_routes_that_can_rank_answers_as_judging_all(tmp_path: Path, monkeypatch) -> None:
+    """The search orders grown routes by what is known before a move is judged (tier, sideways steps,
+    shortcuts, detours) and builds steps only for routes that could still make the beam or the answer
+    (pathways.routes.smallest and first_in_order). That is exact only while those cheap keys begin the
+    whole keys: judging every grown route must give the same answers, to the last field."""
+    import pathways.routes as routes_module
+    from frameworks.sources import library_layers
+    from graph.crosswalk import all_competency_texts, anchor_competencies
+    from graph.matching import choose_matcher
+    from graph.store import load_graph
+    from pathways.results import as_json
+
+    graph, _ = load_graph(library_layers(), tmp_path)
+    matcher, _ = choose_matcher(all_competency_texts(graph), tmp_path, anchors=anchor_competencies(graph))
+    questions = [
+        {"role": "hsc:care-worker", "to": "hsc:registered-nurse-adult", "top": 10},
+        {"role": "hsc:healthcare-assistant", "to": "hsc:health-visitor", "top": 10},
+        {"role": "hsc:porter", "to": "hsc:nursing-associate", "top": 5},
+        {"role": "hsc:healthcare-assistant", "top": 10, "max_level": 6},
+        {"role": "hsc:senior-care-worker", "top": 10, "sector": "health"},
+        {"education": ["hsc:gcse-english-maths"], "top": 10},
+    ]
+
+    def answers() -> list:
+        return [as_json(routes_module.find_routes(graph, matcher, **q)) for q in questions]
+
+    lazy = answers()
+
+    def judge_all_smallest(items, n, cheap, whole):
+        return sorted(items, key=whole)[:n]
+
+    def judge_all_first(items, cheap, judge, whole, accept, top):
+        return [route for route in sorted(map(judge, items), key=whole) if accept(route)][:top]
+
+    monkeypatch.setattr(routes_module, "smallest", judge_all_smallest)
+    monkeypatch.setattr(routes_module, "first_in_order", judge_all_first)
+    assert answers() == lazy
+    assert all(answer["routes"] for answer in lazy)
+
+
 def test_healthcare_assistant_routes_reach_senior_hca_then_ap_and_na(bundled_routes) -> None:
     found = bundled_routes("hsc:healthcare-assistant", top=10)
     ends = {r["roles"][-1]: r for r in found}

@@ -3,7 +3,7 @@
 A command builds a View (its JSON payload, plus the same facts laid out as headline fields and
 tables) and hands it here. JSON is the contract; the other formats are for people and spreadsheets.
 Text from library files is data, never markup: every format escapes it (`csv_text` for spreadsheet
-formulas, `markdown_escape` for Markdown and HTML, rich's escape and no control characters on a terminal).
+formulas, `markdown_escape` for Markdown and HTML, no control characters and no markup on a terminal).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import io
 import json
 import math
 import re
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,28 +169,25 @@ def _markdown(view: View) -> str:
 
 
 def _terminal(view: View) -> str:
-    from rich.console import Console  # imported here: only terminal output pays for rich
-    from rich.markup import escape
-    from rich.table import Table as RichTable
+    """The view as a terminal shows it: bold title and labels (on a terminal only), box tables folded to
+    the terminal's width (160 columns when the output is not a terminal), dim notes."""
+    from cli.terminal import box_table, wrap
 
-    out = io.StringIO()
-    width = Console().width if sys.stdout.isatty() else 160
-    console = Console(file=out, width=width, force_terminal=sys.stdout.isatty())
+    styled = sys.stdout.isatty()
+    width = shutil.get_terminal_size().columns if styled else 160
 
-    def text(value: str) -> str:
-        return escape(printable(value))
+    def style(text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if styled else text
 
-    if view.title:
-        console.print(f"[bold]{text(view.title)}[/bold]", highlight=False)
-    for label, value in view.fields:
-        console.print(f"[bold]{text(label)}:[/bold] {text(cell(value))}", highlight=False, markup=True)
+    def text(value: Any) -> str:
+        return printable(cell(value))
+
+    lines = [style(text(view.title), "1")] if view.title else []
+    lines += [f"{style(text(label) + ':', '1')} {text(value)}" for label, value in view.fields]
     for table in view.tables:
-        rich_table = RichTable(title=text(table.title) or None, title_justify="left", show_lines=False)
-        for _, heading in table.columns:
-            rich_table.add_column(text(heading), overflow="fold")
-        for row in table.rows:
-            rich_table.add_row(*(text(cell(row.get(k))) for k, _ in table.columns))
-        console.print(rich_table)
-    for note in view.notes:
-        console.print(f"[dim]{text(note)}[/dim]", highlight=False)
-    return out.getvalue()
+        if table.title:
+            lines.append(style(text(table.title), "3"))
+        rows = [[text(row.get(key)) for key, _ in table.columns] for row in table.rows]
+        lines.append(box_table([text(heading) for _, heading in table.columns], rows, width))
+    lines += [style(line, "2") for note in view.notes for line in wrap(text(note), width)]
+    return "\n".join(lines) + "\n"

@@ -209,6 +209,35 @@ def test_terminal_table_keeps_markup_and_escape_sequences_as_text() -> None:
         assert shown in text
 
 
+def test_terminal_tables_fold_cells_to_the_width_and_keep_every_word() -> None:
+    """Cells wrap between words inside their column, every line of the table is as wide as the others and
+    within the width asked for, and reading a column's lines in order gives back the cell's words."""
+    from cli.terminal import box_table, display_width
+
+    steps = "Senior care worker [known; 19 months; Lead adult care worker] -> Trainee nursing associate " * 3
+    rows = [["1", "Registered nurse (adult)", steps.strip()], ["2", "Nursing associate 看護", "short"]]
+    table = box_table(["#", "destination", "steps"], rows, 60)
+    lines = table.splitlines()
+    assert len({display_width(line) for line in lines}) == 1 and display_width(lines[0]) <= 60
+    body = [line for line in lines if line.startswith("│")]
+    cells = [[part.strip() for part in line.split("│")[1:-1]] for line in body]
+    first_row = cells[: next(i for i, c in enumerate(cells) if c[0] == "2")]
+    assert " ".join(c[2] for c in first_row if c[2]) == " ".join(steps.split())
+    assert " ".join(c[1] for c in first_row if c[1]) == "Registered nurse (adult)"
+
+
+def test_terminal_tables_fold_a_word_longer_than_its_column() -> None:
+    from cli.terminal import box_table, column_widths, display_width, wrap
+
+    address = "https://example.org/a-very-long-address-indeed"
+    lines = wrap(address, 10)
+    assert len(lines) == 5 and all(display_width(line) <= 10 for line in lines) and "".join(lines) == address
+    assert column_widths([10, 200], [4, 4], 100) == [10, 90]  # the widest column gives way
+    assert column_widths([10, 20], [4, 4], 100) == [10, 20]  # room for all: as wide as the content
+    table = box_table(["id"], [["x" * 300]], 40)
+    assert all(display_width(line) <= 40 for line in table.splitlines())
+
+
 # -- exports -------------------------------------------------------------------------------------------
 
 

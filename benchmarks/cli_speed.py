@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/cli_speed.py                      # this checkout
     .venv/bin/python benchmarks/cli_speed.py --before ../old      # and another checkout, interleaved
 
-Each command runs once to warm its workspace, then 5 times (--runs) (alternating with the other checkout when
+Each command (with `--format json` unless it names a format: the terminal table is timed once too) runs once
+to warm its workspace, then 5 times (--runs) (alternating with the other checkout when
 --before is given, so both see the same machine load); medians are printed, each with its ratio to the
 bare `python -c "import numpy, networkx"` the routes target is measured against, timed in the same
 rounds. A checkout is run as `python -c "from cli.main import cli; cli()"` from its own folder, with this
@@ -31,6 +32,7 @@ COMMANDS = [
     ["similar-roles", "care worker", "--top", "5"],
     ["routes", "healthcare assistant"],
     ["routes", "care worker", "--to", "registered nurse (adult)"],
+    ["routes", "care worker", "--to", "registered nurse (adult)", "--format", "table"],
 ]
 RUNS = 5
 
@@ -52,7 +54,8 @@ def main() -> None:
         base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         envs = {name: {**base, "PATHWAYS_WORKSPACE": str(Path(folder) / name)} for name in trees}
         for command in COMMANDS:
-            argv = [sys.executable, "-c", RUN, *command, "--format", "json"]
+            fmt = [] if "--format" in command else ["--format", "json"]  # JSON unless the command says
+            argv = [sys.executable, "-c", RUN, *command, *fmt]
             for name, tree in trees.items():
                 timed(argv, tree, envs[name])  # warm the workspace
             runs: dict[str, list[float]] = {name: [] for name in [*trees, "bare"]}

@@ -15,12 +15,20 @@ from graph.errors import StoreError, StoreSettingError
 from graph.lookup import NotFound
 from pathways.errors import QuestionError
 
-try:
-    from importlib.metadata import version as _dist_version
 
-    VERSION = _dist_version("hsc-pathways")
-except Exception:  # running from a source tree without an install
-    VERSION = "0+unknown"
+def show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """`pathways --version`. The installed version is looked up only when asked: finding a distribution's
+    metadata searches the import path, a cost every other command would pay."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("hsc-pathways")
+    except PackageNotFoundError:  # running from a source tree without an install
+        found = "0+unknown"
+    click.echo(f"pathways, version {found}")
+    ctx.exit()
 
 
 def neo4j_password() -> str:

@@ -7,7 +7,7 @@ import os
 
 import click
 
-from cli.app import VERSION, App, PathwaysGroup, neo4j_settings
+from cli.app import App, PathwaysGroup, neo4j_settings, show_version
 from cli.graph_commands import graph_group
 from cli.import_commands import import_group
 from cli.jd_commands import jd
@@ -26,7 +26,14 @@ gc.freeze()
 
 
 @click.group(cls=PathwaysGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(VERSION, prog_name="pathways")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=show_version,
+    help="Show the version and exit.",
+)
 @click.option(
     "--library",
     "library",

@@ -27,6 +27,13 @@ def node_id(kind: str, qid: str) -> str:
     return f"{kind.lower()}:{qid}"
 
 
+def edges_of(graph: nx.MultiDiGraph, node: str, kind: str) -> list[tuple[str, dict]]:
+    """(target, data) of each out-edge of `node` of one kind (edges are keyed by their kind), read from
+    the adjacency directly: a route search reads thousands, and the edge views build a tuple for every
+    edge of every kind."""
+    return [(target, keyed[kind]) for target, keyed in graph.succ[node].items() if kind in keyed]
+
+
 def plain_items(items) -> list:
     """Qualification items as plain data: an id, or {"any_of": [ids]} for alternatives."""
     return [item if isinstance(item, str) else {"any_of": list(item.any_of)} for item in items]

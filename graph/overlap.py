@@ -25,7 +25,7 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from graph.build import node_id
+from graph.build import edges_of, node_id
 from graph.crosswalk import all_competency_texts, competencies
 from graph.matching import Matcher, competency_text
 
@@ -330,12 +330,11 @@ def role_needs(graph: nx.MultiDiGraph, role_node: str) -> list[Need]:
     if role_node not in known:
         texts = _COMPETENCY_TEXTS.setdefault(graph, {})
         needs = []
-        for _, target, key, edge in graph.out_edges(role_node, keys=True, data=True):
-            if key == "REQUIRES":
-                data = graph.nodes[target]
-                if target not in texts:
-                    texts[target] = competency_text(data)
-                needs.append(Need.of_competency(data, edge["level"], edge["essential"], texts[target]))
+        for target, edge in edges_of(graph, role_node, "REQUIRES"):
+            data = graph.nodes[target]
+            if target not in texts:
+                texts[target] = competency_text(data)
+            needs.append(Need.of_competency(data, edge["level"], edge["essential"], texts[target]))
         known[role_node] = tuple(sorted(needs, key=lambda n: (not n.essential, n.competency)))
     return list(known[role_node])
 

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 import numpy as np
 
 from frameworks.vocabulary import ENTRY_LEVEL_MAX
-from graph.build import alternatives, node_id
+from graph.build import alternatives, edges_of, node_id
 from graph.collector import no_cycle_collection
 from graph.overlap import Cover, Need, SkillTable, cover, covered_share, match_skills, role_needs, skill_table
 from graph.overlap_matrix import RequirementTable, SimilaritySource, coverage_from_holdings, covers_of_one
@@ -337,12 +337,10 @@ def _developed(graph: nx.MultiDiGraph, quals) -> dict[str, Need]:
         node = node_id("Qualification", qid)
         if node not in graph:
             continue
-        for _, target, key, edge in graph.out_edges(node, keys=True, data=True):
-            if key == "DEVELOPS":
-                data = graph.nodes[target]
-                need = Need.of_competency(data, edge["level"])
-                if need.competency not in needs or needs[need.competency].level < need.level:
-                    needs[need.competency] = need
+        for target, edge in edges_of(graph, node, "DEVELOPS"):
+            need = Need.of_competency(graph.nodes[target], edge["level"])
+            if need.competency not in needs or needs[need.competency].level < need.level:
+                needs[need.competency] = need
     return needs
 
 
@@ -385,8 +383,8 @@ def _required_qualifications(graph: nx.MultiDiGraph, role: str) -> list[list[str
     [[a, b, c]] where holding any one of them is enough."""
     single: list[list[str]] = []
     groups: dict[int, list[tuple[int, str]]] = {}
-    for _, t, k, e in graph.out_edges(node_id("Role", role), keys=True, data=True):
-        if k == "REQUIRES_QUALIFICATION" and e["essential"]:
+    for t, e in edges_of(graph, node_id("Role", role), "REQUIRES_QUALIFICATION"):
+        if e["essential"]:
             if e.get("alternatives") is None:
                 single.append([graph.nodes[t]["id"]])
             else:
@@ -455,11 +453,7 @@ def _choose(
 
 def _role_qualifications(graph: nx.MultiDiGraph, role: str) -> list[str]:
     """Every qualification a role lists, required or desirable."""
-    return [
-        graph.nodes[t]["id"]
-        for _, t, k in graph.out_edges(node_id("Role", role), keys=True)
-        if k == "REQUIRES_QUALIFICATION"
-    ]
+    return [graph.nodes[t]["id"] for t, _ in edges_of(graph, node_id("Role", role), "REQUIRES_QUALIFICATION")]
 
 
 def _qualifications(graph: nx.MultiDiGraph) -> dict[str, dict]:
@@ -468,8 +462,7 @@ def _qualifications(graph: nx.MultiDiGraph) -> dict[str, dict]:
         if d["kind"] == "Qualification":
             develops = {
                 graph.nodes[t]["id"]: e["level"] / graph.nodes[t].get("scale_max", 9)
-                for _, t, k, e in graph.out_edges(node, keys=True, data=True)
-                if k == "DEVELOPS"
+                for t, e in edges_of(graph, node, "DEVELOPS")
             }
             quals[d["id"]] = {**d, "develops": develops}
     return quals
@@ -553,9 +546,7 @@ class RoutePlanner:
             return {}
         if role not in self._links:
             self._links[role] = {
-                self.graph.nodes[t]["id"]: e
-                for _, t, k, e in self.graph.out_edges(node_id("Role", role), keys=True, data=True)
-                if k == "PROGRESSES_TO"
+                self.graph.nodes[t]["id"]: e for t, e in edges_of(self.graph, node_id("Role", role), "PROGRESSES_TO")
             }
         return self._links[role]
 

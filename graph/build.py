@@ -29,9 +29,9 @@ def node_id(kind: str, qid: str) -> str:
 
 def edges_of(graph: nx.MultiDiGraph, node: str, kind: str) -> list[tuple[str, dict]]:
     """(target, data) of each out-edge of `node` of one kind (edges are keyed by their kind), read from
-    the adjacency directly: a route search reads thousands, and the edge views build a tuple for every
-    edge of every kind."""
-    return [(target, keyed[kind]) for target, keyed in graph.succ[node].items() if kind in keyed]
+    the graph's own adjacency dicts: a route search reads thousands, and networkx's read-only views wrap
+    every edge of every kind on the way (a third of the time of reading a role's requirements)."""
+    return [(target, keyed[kind]) for target, keyed in graph._succ[node].items() if kind in keyed]
 
 
 def plain_items(items) -> list:

@@ -69,14 +69,25 @@ def _round(value: Any, places: int | None) -> Any:
     return value
 
 
+# Each result class's fields as (attribute, JSON key, digits), read once: an answer has thousands of objects.
+_LAYOUTS: dict[type, list[tuple[str, str, int | None]]] = {}
+_PLAIN = (str, int, bool, type(None))  # as they are in JSON
+
+
 def as_json(value: Any, rounded: bool = False) -> Any:
     """The JSON form of a result: dataclasses as objects of their fields (in declaration order), tuples
     and sets as lists, dict keys as strings. With `rounded`, floats are rounded as their fields declare."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    layout = _LAYOUTS.get(kind)
+    if layout is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        layout = _LAYOUTS[kind] = [(f.name, _key(f), f.metadata.get("digits")) for f in dataclasses.fields(value)]
+    if layout is not None:
         out = {}
-        for f in dataclasses.fields(value):
-            item = as_json(getattr(value, f.name), rounded)
-            out[_key(f)] = _round(item, f.metadata.get("digits")) if rounded else item
+        for name, key, places in layout:
+            item = as_json(getattr(value, name), rounded)
+            out[key] = _round(item, places) if rounded else item
         return out
     if isinstance(value, dict):
         return {str(k): as_json(v, rounded) for k, v in value.items()}

@@ -150,8 +150,22 @@ def _graph_from_bytes(data: bytes) -> nx.MultiDiGraph:
         graph = nx.MultiDiGraph()
         graph.graph.update(document["graph"])
         graph.add_nodes_from((node, attrs) for node, attrs in document["nodes"])
-        graph.add_edges_from((s, t, k, attrs) for s, t, k, attrs in document["edges"])
+        _add_keyed_edges(graph, document["edges"])
     return graph
+
+
+def _add_keyed_edges(graph: nx.MultiDiGraph, edges: list[list]) -> None:
+    """Add (source, target, key, data) edges between existing nodes, writing the graph's adjacency dicts
+    as MultiDiGraph.add_edge does (one key dict shared by both directions). add_edges_from goes through
+    add_edge and the read-only views for every edge: half the time of loading the bundled graph."""
+    succ, pred = graph._succ, graph._pred
+    for source, target, key, data in edges:
+        if source not in succ or target not in succ:
+            raise ValueError(f"an edge joins a node the graph does not have ({source} -> {target})")
+        keyed = succ[source].get(target)
+        if keyed is None:
+            keyed = succ[source][target] = pred[target][source] = {}
+        keyed[key] = data
 
 
 def load_graph(

@@ -63,6 +63,20 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(workspace: Path) -> None:
     assert not list((workspace / "graphs").glob("*.tmp")), "a temporary file was left behind"
 
 
+def test_a_cache_whose_edge_names_a_missing_node_is_rebuilt(workspace: Path) -> None:
+    """The cache's edges are written straight into the graph's adjacency: one joining a node the cache does
+    not list would leave a half-made node, so such a cache counts as damaged."""
+    import json
+
+    build(MINI, workspace)
+    (cached,) = (workspace / "graphs").iterdir()
+    document = json.loads(cached.read_bytes())
+    document["edges"].append(["role:mini:hca", "competency:mini:nowhere", "REQUIRES", {"level": 1}])
+    cached.write_text(json.dumps(document))
+    graph, built = build(MINI, workspace)
+    assert built and "competency:mini:nowhere" not in graph and graph.number_of_nodes() == 14
+
+
 class _Payload:
     """What a malicious cache file could carry: unpickling it runs code (here, making a folder)."""
 

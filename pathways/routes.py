@@ -30,7 +30,8 @@ How a route is built (the README repeats it):
 
 from __future__ import annotations
 
-import itertools
+import bisect
+import heapq
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -1006,9 +1007,9 @@ class RoutePlanner:
     def _partial_key(self, grown: Grown, target: str | None, route: Route | None = None) -> tuple:
         """Which partial routes the search keeps growing: the most recognised and quickest; with a
         target, routes with no sideways step first too, as the final ranking will want them. Without the
-        judged `route`, the part of the key known before judging (a prefix of the whole key)."""
+        judged `route`, a bound known before judging: never above the whole key."""
         cheap = (grown.tier,) if target is None else (grown.tier, grown.sideways, self.off_ladder(grown, target))
-        return cheap if route is None else (*cheap, route_time(route), route.gap, route.roles)
+        return (*cheap, earliest(grown)) if route is None else (*cheap, route_time(route), route.gap, route.roles)
 
     def off_ladder(self, route: Route | Grown, target: str) -> int:
         """How many rungs of the route (past its start, short of `target`) are not on the destination's own
@@ -1036,8 +1037,11 @@ class RoutePlanner:
 
         if target is not None:
 
-            def to_target(grown: Grown) -> tuple:  # one destination: the whole ladder, then the least time
+            def to_target(grown: Grown | Route) -> tuple:  # one destination: the whole ladder, then the least time
                 return (grown.tier, grown.sideways, grown.shortcuts, self.off_ladder(grown, target))
+
+            def bound(grown: Grown) -> tuple:
+                return (*to_target(grown), earliest(grown))
 
             def whole(route: Route) -> tuple:
                 builds = -statistics.fmean(step.coverage for step in route.steps)
@@ -1053,7 +1057,7 @@ class RoutePlanner:
                 return True
 
             ending = [g for g in found if g.to == target]
-            return first_in_order(ending, to_target, judged, whole, first_of_its_rises, top)
+            return first_in_order(ending, bound, judged, whole, first_of_its_rises, top)
 
         def key(grown: Grown | Route) -> tuple:
             end = grown.roles[-1]
@@ -1080,35 +1084,58 @@ class RoutePlanner:
             first_moves[first] = first_moves.get(first, 0) + 1
             return True
 
-        return first_in_order(found, key, judged, full, shown, top)
+        def bound(grown: Grown) -> tuple:  # time comes after the coverage carried over when there is no role
+            return key(grown) if start.role is None else (*key(grown), earliest(grown))
+
+        return first_in_order(found, bound, judged, full, shown, top)
 
 
-def smallest(items: list[T], n: int, cheap: Callable[[T], tuple], whole: Callable[[T], tuple]) -> list[T]:
-    """The first `n` items in order of `whole`, computing it only for items whose `cheap` key (a prefix of
-    the whole key) is no greater than the n-th smallest cheap key: n items come before any other."""
-    if len(items) > n:
-        bound = sorted(map(cheap, items))[n - 1]
-        items = [item for item in items if cheap(item) <= bound]
-    return sorted(items, key=whole)[:n]
+def earliest(grown: Grown) -> float:
+    """The least time a grown route can take, before its move is judged: its parent's time and the
+    experience the move asks for first (training adds to that, never takes away), less a hair so that
+    adding the same figures in another order can never put it above the judged time."""
+    return route_time(grown.parent) + float((grown.link or {}).get("experience_months", 0.0)) - 1e-9
+
+
+def smallest(items: list[T], n: int, bound: Callable[[T], tuple], whole: Callable[[T], tuple]) -> list[T]:
+    """The first `n` items in order of `whole`, computing it for as few as can be: items are taken in order
+    of `bound` (a key never above the whole key), and no further once n taken ones come before the next
+    item's bound."""
+    keys: list[tuple] = []
+    taken: list[T] = []
+    for item in sorted(items, key=bound):
+        if len(keys) >= n and keys[n - 1] < bound(item):
+            break
+        bisect.insort(keys, whole(item))
+        taken.append(item)
+    return sorted(taken, key=whole)[:n]
 
 
 def first_in_order(
     items: list[Grown],
-    cheap: Callable[[Grown], tuple],
+    bound: Callable[[Grown], tuple],
     judge: Callable[[Grown], Route],
     whole: Callable[[Route], tuple],
     accept: Callable[[Route], bool],
     top: int,
 ) -> list[Route]:
-    """The first `top` routes `accept` takes, in order of `whole` (which begins with `cheap`): grown routes
-    are judged a group of equal cheap keys at a time, and no further once `top` are taken."""
+    """The first `top` routes `accept` takes, in order of `whole`: grown routes are judged in order of
+    `bound` (a key never above the whole key), and a judged route is offered to `accept` once no route
+    still unjudged can come before it; none is judged once `top` are taken."""
+    pending = sorted(items, key=bound)
+    ready: list[tuple[tuple, int, Route]] = []  # judged routes, least whole key first
     chosen: list[Route] = []
-    for _, group in itertools.groupby(sorted(items, key=cheap), key=cheap):
-        for route in sorted(map(judge, group), key=whole):
-            if accept(route):
-                chosen.append(route)
-                if len(chosen) == top:
-                    return chosen
+    next_item = 0
+    while len(chosen) < top:
+        while next_item < len(pending) and (not ready or ready[0][0] > bound(pending[next_item])):
+            route = judge(pending[next_item])
+            heapq.heappush(ready, (whole(route), next_item, route))
+            next_item += 1
+        if not ready:
+            break
+        route = heapq.heappop(ready)[2]
+        if accept(route):
+            chosen.append(route)
     return chosen
 
 

@@ -7,7 +7,7 @@ Each command (with `--format json` unless it names a format: the terminal table 
 to warm its workspace, then 5 times (--runs) (alternating with the other checkout when
 --before is given, so both see the same machine load); medians are printed, each with its ratio to the
 bare `python -c "import numpy, networkx"` the routes target is measured against, timed in the same
-rounds. A checkout is run as `python -c "from cli.main import cli; cli()"` from its own folder, with this
+rounds. A checkout is run as `python -c "from cli.main import main; main()"` from its own folder, with this
 venv's packages. Bytecode caching is on for the runs (as on a user's machine; PYTHONDONTWRITEBYTECODE is
 dropped), so a checkout's modules are compiled once in the warm-up, not on every run.
 """
@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RUN = "import sys; sys.argv[0] = 'pathways'; from cli.main import cli; cli()"
+RUN = "import sys; sys.argv[0] = 'pathways'; from cli.main import main; main()"
 COMMANDS = [
     ["roles", "list", "--band", "3"],
     ["roles", "show", "healthcare assistant"],

@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-RUN = "import sys; sys.argv[0] = 'pathways'; from cli.main import cli; cli()"
+RUN = "import sys; sys.argv[0] = 'pathways'; from cli.main import main; main()"
 PAGES = {
     "role": [
         "/roles/hsc%3Acare-worker",

@@ -18,6 +18,22 @@ def test_version(run) -> None:
     assert run("--version").stdout.startswith("pathways, version ")
 
 
+def test_the_console_script_runs_a_command_with_the_cycle_collector_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pathways` is one short process: cli.main.main switches the collector off before the command runs
+    (`serve` switches it back on: tests/test_web.py)."""
+    import gc
+
+    import cli.main
+
+    seen = []
+    monkeypatch.setattr(cli.main, "cli", lambda: seen.append(gc.isenabled()))
+    try:
+        cli.main.main()
+    finally:
+        gc.enable()
+    assert seen == [False]
+
+
 def test_validate_reports_counts(run, mini) -> None:
     report = run.json(*mini, "validate")
     assert report["valid"] is True

@@ -416,6 +416,8 @@ def test_design_system_is_vendored_and_served_locally(client: TestClient) -> Non
 
 
 def test_serve_binds_loopback_by_default(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
     import uvicorn
     from click.testing import CliRunner
 
@@ -423,9 +425,13 @@ def test_serve_binds_loopback_by_default(session: Session, monkeypatch: pytest.M
     from cli.serve_command import serve
 
     calls = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append((app, kwargs)))
-    result = CliRunner().invoke(serve, [], obj=App(session), catch_exceptions=False)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append((app, kwargs, gc.isenabled())))
+    gc.disable()  # as the console script leaves it (cli.main.main): a server must collect its cycles again
+    try:
+        result = CliRunner().invoke(serve, [], obj=App(session), catch_exceptions=False)
+    finally:
+        gc.enable()
     assert result.exit_code == 0, result.output
-    (app, kwargs), *_ = calls
-    assert kwargs["host"] == "127.0.0.1" and kwargs["port"] == 8000
+    (app, kwargs, collecting), *_ = calls
+    assert kwargs["host"] == "127.0.0.1" and kwargs["port"] == 8000 and collecting
     assert TestClient(app).get("/api/roles/care-worker").status_code == 200

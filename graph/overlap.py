@@ -328,15 +328,26 @@ def role_needs(graph: nx.MultiDiGraph, role_node: str) -> list[Need]:
     """A role's requirements in a stable order (essential first, then by competency id)."""
     known = _ROLE_NEEDS.setdefault(graph, {})
     if role_node not in known:
-        texts = _COMPETENCY_TEXTS.setdefault(graph, {})
-        needs = []
-        for target, edge in edges_of(graph, role_node, "REQUIRES"):
-            data = graph.nodes[target]
-            if target not in texts:
-                texts[target] = competency_text(data)
-            needs.append(Need.of_competency(data, edge["level"], edge["essential"], texts[target]))
-        known[role_node] = tuple(sorted(needs, key=lambda n: (not n.essential, n.competency)))
+        known[role_node] = tuple(
+            Need.of_competency(data, edge["level"], edge["essential"], competency_text_of(graph, data))
+            for data, edge in requirement_edges(graph, role_node)
+        )
     return list(known[role_node])
+
+
+def requirement_edges(graph: nx.MultiDiGraph, role_node: str) -> list[tuple[dict, dict]]:
+    """A role's requirements as (competency node data, edge data), in role_needs' order; for callers that
+    want numbers for every role (graph.overlap_matrix) rather than a Need for each."""
+    found = [(graph.nodes[target], edge) for target, edge in edges_of(graph, role_node, "REQUIRES")]
+    return sorted(found, key=lambda pair: (not pair[1]["essential"], pair[0]["id"]))
+
+
+def competency_text_of(graph: nx.MultiDiGraph, data: dict) -> str:
+    """A competency's matching text (graph.matching.competency_text), made once per graph."""
+    texts = _COMPETENCY_TEXTS.setdefault(graph, {})
+    if data["id"] not in texts:
+        texts[data["id"]] = competency_text(data)
+    return texts[data["id"]]
 
 
 def needs_of_role(graph: nx.MultiDiGraph, role: str) -> list[Need]:

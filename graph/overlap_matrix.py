@@ -15,8 +15,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from graph.build import node_id
 from graph.matching import cosine, keep_apart
-from graph.overlap import NO_ANCHOR, anchor_codes, needs_of_role, same_skill
+from graph.overlap import (
+    DESIRABLE_WEIGHT,
+    ESSENTIAL_WEIGHT,
+    NO_ANCHOR,
+    anchor_codes,
+    competency_text_of,
+    requirement_edges,
+    same_skill,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -41,24 +50,30 @@ class RequirementTable:
 
     @classmethod
     def from_graph(cls, graph: nx.MultiDiGraph, roles: Sequence[str]) -> RequirementTable:
+        """The table of these roles (ids), read from the graph's edges in role_needs' order."""
         comp_index: dict[str, int] = {}
         texts: list[str] = []
-        rows: list[tuple[int, int, float, float]] = []
+        role_of: list[int] = []
+        comp_of: list[int] = []
+        depth: list[float] = []
+        weight: list[float] = []
         for r, role in enumerate(roles):
-            for need in needs_of_role(graph, role):
-                if need.competency not in comp_index:
-                    comp_index[need.competency] = len(texts)
-                    texts.append(need.text)
-                rows.append((r, comp_index[need.competency], need.depth, need.weight))
-        arr = np.array(rows, dtype=np.float64).reshape(-1, 4)
+            for data, edge in requirement_edges(graph, node_id("Role", role)):
+                if data["id"] not in comp_index:
+                    comp_index[data["id"]] = len(texts)
+                    texts.append(competency_text_of(graph, data))
+                role_of.append(r)
+                comp_of.append(comp_index[data["id"]])
+                depth.append(edge["level"] / data.get("scale_max", 9))  # as Need.depth and Need.weight
+                weight.append(ESSENTIAL_WEIGHT if edge["essential"] else DESIRABLE_WEIGHT)
         return cls(
             list(roles),
             list(comp_index),
             texts,
-            arr[:, 0].astype(np.int32),
-            arr[:, 1].astype(np.int32),
-            arr[:, 2].astype(np.float32),
-            arr[:, 3].astype(np.float32),
+            np.array(role_of, dtype=np.int32),
+            np.array(comp_of, dtype=np.int32),
+            np.array(depth, dtype=np.float32),
+            np.array(weight, dtype=np.float32),
         )
 
     @property

@@ -200,13 +200,23 @@ class SkillTable:
         rows = [self.index.get(cid) for cid in competency_ids]
         return None if None in rows else rows
 
+    def columns(self, need_rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Every competency's similarity to, and same-skill verdict on, these (needed) ones: a role's
+        columns, taken once and given to `best` for each holding judged against the role."""
+        return self.sim[:, need_rows], self.same[:, need_rows]
+
     def best(
-        self, have_rows: list[int], have_depth: np.ndarray, need_rows: list[int], need_depth: np.ndarray
+        self,
+        have_rows: np.ndarray,
+        have_depth: np.ndarray,
+        columns: tuple[np.ndarray, np.ndarray],
+        need_depth: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """best_holdings of held against needed competencies given as rows of the table, with their depths:
-        the same answer as best_holdings(self.match(have, need)), without building the match."""
-        block = np.ix_(have_rows, need_rows)
-        return best_of(self.sim[block], self.same[block], have_depth, need_depth)
+        """best_holdings of held competencies (rows of the table, with their depths) against needed ones (their
+        `columns`, with their depths): the same answer as best_holdings(self.match(have, need)), without
+        building the match."""
+        sim, same = columns
+        return best_of(sim[have_rows], same[have_rows], have_depth, need_depth)
 
 
 # One table per graph and matcher: a web server answers many route questions over the same graph.

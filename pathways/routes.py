@@ -481,8 +481,8 @@ class RoutePlanner:
         self.level = np.array([graph.nodes[node_id("Role", r)]["level"] for r in self.roles])
         self._rows: dict[str, np.ndarray] = {}
         self._steps: dict[tuple, Step] = {}
-        self._held_rows: dict[tuple, tuple[list[Need], list[int] | None, np.ndarray]] = {}
-        self._need_rows: dict[str, tuple[list[int] | None, np.ndarray, list[float]]] = {}
+        self._held_rows: dict[tuple, tuple[list[Need], np.ndarray | None, np.ndarray]] = {}
+        self._need_rows: dict[str, tuple[tuple | None, np.ndarray, list[float]]] = {}
         self._anchor_memo: dict[str, str | None] = {}
         self._skips: dict[tuple[str, str], list[str]] = {}
         self._ladders: dict[str, frozenset[str]] = {}
@@ -491,6 +491,7 @@ class RoutePlanner:
         self._developed: dict[str, list[Need]] = {}
         self._links: dict[str, dict[str, dict]] = {}
         self._required: dict[str, list[list[str]]] = {}
+        self._choices: dict[tuple, str | None] = {}
         self.short_courses = {q for q, d in self.quals.items() if d["qualification_kind"] == "short_course"}
 
     # -- coverage and candidate moves ---------------------------------------------------------
@@ -626,6 +627,14 @@ class RoutePlanner:
                 self._developed[qualification].append(Need.of_competency(data, round(depth * data.get("scale_max", 9))))
         return self._developed[qualification]
 
+    def choose(self, options: list[str], held: set[str], employed: bool = True, by_level: bool = False) -> str | None:
+        """_choose, remembered for the search: the same few items are weighed against the same holdings
+        again and again."""
+        key = (tuple(options), frozenset(held), employed, by_level)
+        if key not in self._choices:
+            self._choices[key] = _choose(options, held, self.quals, employed, by_level)
+        return self._choices[key]
+
     def needs_of(self, role: str) -> list[Need]:
         """A role's requirements, read from the graph once per search."""
         if role not in self._needs:
@@ -703,7 +712,7 @@ class RoutePlanner:
         others: dict[str, list[str]] = {}  # a chosen qualification -> the other routes that would also do
         employed = start.role is not None or current != start.key  # in work: apprenticeships fit
         for options_of_item in items:
-            choice = _choose(options_of_item, held_quals | set(mandatory), self.quals, employed)
+            choice = self.choose(options_of_item, held_quals | set(mandatory), employed)
             if choice is not None and choice not in mandatory:
                 mandatory.append(choice)
                 others[choice] = [q for q in options_of_item if q != choice and q in self.quals]
@@ -744,12 +753,12 @@ class RoutePlanner:
         on arrays when every competency is in it (as `cover` would judge them), else by `cover`."""
         need = self.needs_of(target)
         have, have_rows, have_depth = self._holding_rows(route)
-        need_rows, need_depth, weights = self._target_rows(target, need)
-        if have_rows is None or need_rows is None:
+        columns, need_depth, weights = self._target_rows(target, need)
+        if have_rows is None or columns is None:
             covered = self._cover(list(route.held.values()), need)
             gap = [(c.need, c.have.level) for c in covered.partial] + [(c.need, 0) for c in covered.missing]
             return covered.coverage, gap
-        best, credit = self.skills.best(have_rows, have_depth, need_rows, need_depth)
+        best, credit = self.skills.best(have_rows, have_depth, columns, need_depth)
         best_of, credits = best.tolist(), credit.tolist()
         partial = [(n, have[b].level) for n, b, c in zip(need, best_of, credits, strict=True) if b >= 0 and c < 1.0]
         missing = [(n, 0) for n, b in zip(need, best_of, strict=True) if b < 0]
@@ -758,20 +767,25 @@ class RoutePlanner:
     def _cover(self, have: list[Need], need: list[Need]) -> Cover:
         return cover(self.skills.match(have, need) if self.skills else match_skills(have, need, self.matcher))
 
-    def _holding_rows(self, route: Route) -> tuple[list[Need], list[int] | None, np.ndarray]:
+    def _holding_rows(self, route: Route) -> tuple[list[Need], np.ndarray | None, np.ndarray]:
         """A holding's competencies as skill-table rows and depths (None: not all in the table)."""
         if route.holding not in self._held_rows:
             have = list(route.held.values())
             rows = self.skills.rows(h.competency for h in have) if self.skills else None
-            self._held_rows[route.holding] = (have, rows, np.array([h.depth for h in have], dtype=np.float64))
+            self._held_rows[route.holding] = (
+                have,
+                None if rows is None else np.array(rows, dtype=np.intp),
+                np.array([h.depth for h in have], dtype=np.float64),
+            )
         return self._held_rows[route.holding]
 
-    def _target_rows(self, target: str, need: list[Need]) -> tuple[list[int] | None, np.ndarray, list[float]]:
-        """A role's requirements as skill-table rows, depths and weights."""
+    def _target_rows(self, target: str, need: list[Need]) -> tuple[tuple | None, np.ndarray, list[float]]:
+        """A role's requirements as skill-table columns (None: not all in the table), depths and weights."""
         if target not in self._need_rows:
             rows = self.skills.rows(n.competency for n in need) if self.skills else None
             depth = np.array([n.depth for n in need], dtype=np.float64)
-            self._need_rows[target] = (rows, depth, [n.weight for n in need])
+            columns = None if rows is None else self.skills.columns(rows)
+            self._need_rows[target] = (columns, depth, [n.weight for n in need])
         return self._need_rows[target]
 
     def route_step(self, step: Step, start: Start, tier: Tier) -> RouteStep:
@@ -851,7 +865,7 @@ class RoutePlanner:
 
         def take(qid: str) -> None:
             for item in self.quals.get(qid, {}).get("prerequisites", []):
-                pre = _choose(alternatives(item), held | set(chosen), self.quals, by_level=True)
+                pre = self.choose(alternatives(item), held | set(chosen), by_level=True)
                 if pre is not None and pre in self.quals:
                     take(pre)
             if qid in self.quals and qid not in chosen:
@@ -998,7 +1012,7 @@ class RoutePlanner:
                     held[need.competency] = need
             quals = set(parent.quals) | {q["id"] for q in step.training}
             for options in self.required_of(grown.to):  # holding the role means holding one of each
-                choice = _choose(options, quals, self.quals)
+                choice = self.choose(options, quals)
                 if choice is not None:
                     quals.add(choice)
             route.held, route.quals = held, frozenset(quals)

@@ -26,6 +26,8 @@ FORMATS = ("table", "json", "csv", "md")
 
 @dataclass
 class Table:
+    """Rows of facts under column headings: a terminal table, a CSV file or a Markdown table."""
+
     columns: list[tuple[str, str]]  # (key in each row, heading)
     rows: list[dict]
     title: str = ""
@@ -33,6 +35,9 @@ class Table:
 
 @dataclass
 class View:
+    """One answer as a command shows it: its JSON payload, and the same facts as headline fields, tables and
+    notes for the other formats (or a Markdown page of its own)."""
+
     payload: Any
     title: str = ""
     fields: list[tuple[str, Any]] = field(default_factory=list)
@@ -135,7 +140,11 @@ def _finite(value: Any) -> Any:
 
 def render(view: View, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(_finite(view.payload), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        try:  # most answers hold no NaN or infinity (as_json has made them null): no need to walk them twice
+            text = json.dumps(view.payload, indent=2, ensure_ascii=False, allow_nan=False)
+        except ValueError:
+            text = json.dumps(_finite(view.payload), indent=2, ensure_ascii=False, allow_nan=False)
+        return text + "\n"
     if fmt == "csv":
         return _csv(view.tables[0] if view.tables else Table([(k, k) for k, _ in view.fields], [dict(view.fields)]))
     if fmt == "md":

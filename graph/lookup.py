@@ -66,6 +66,8 @@ def name_score(query: str, text: str) -> float:
 
 @dataclass(frozen=True)
 class Match:
+    """A name resolved to a graph node, and how (by id, title, alias, name or a close spelling)."""
+
     node: str
     qid: str
     how: str  # "id", "title", "alias", "name" or "fuzzy"

@@ -35,5 +35,7 @@ class RoleSummary:
 
 @dataclass
 class QualificationRef:
+    """A qualification named in an answer: its id and title."""
+
     id: str
     title: str

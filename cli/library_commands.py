@@ -226,6 +226,7 @@ def _role_fields(record: dict) -> list[tuple[str, object]]:
         ("Pay", _pay_text(record["pay"])),
         ("Qualifications required", [qualification_text(q) for q in quals["required"]] or "none"),
         ("Qualifications desirable", [q["title"] for q in quals["desirable"]] or "none"),
+        *([("Usually held in post", [q["title"] for q in quals["usually_held"]])] if quals["usually_held"] else []),
         *_entry_fields(record["entry"]),
         *([("Builds on", record["builds_on"])] if record["builds_on"] else []),
         *([("Top role", record["top"])] if record["top"] else []),

@@ -312,6 +312,7 @@ def _view(payload: dict, explain: bool, to_title: str | None = None, mermaid: bo
     sector = "any sector" if limits["sector"] == "any" else _sector(limits["sector"])
     fields = [
         ("From", f"{origin['title']} (level {origin['level']})"),
+        *([("Taken to hold", [q["title"] for q in origin["holds"]])] if origin.get("holds") else []),
         (
             "Limits",
             f"Up to level {limits['max_level']}, at most {plural(limits['max_steps'], 'step')},"
@@ -426,6 +427,9 @@ def _markdown(payload: dict, to_title: str | None = None, mermaid: bool = True) 
         + ".",
         "",
     ]
+    if origin.get("holds"):
+        held = "; ".join(_md(q["title"]) for q in origin["holds"])
+        lines += [f"Taken to hold already: {held}. Routes do not train these again.", ""]
     for r in origin["resolutions"]:
         lines.append(f'- Your words "{_md(r["text"])}" were matched to **{_md(r["label"] or "nothing close")}**.')
     if not payload["routes"]:

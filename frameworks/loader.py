@@ -290,6 +290,19 @@ class _Resolver:
         for i, ref in enumerate(desirable):
             loc = d.loc + ("qualifications", "desirable", i)
             desirable[i] = self._reference(ref, d.namespace, self.qual_ids, "qualification", d.source, loc) or ref
+        held = role.qualifications.usually_held
+        for i, ref in enumerate(held):
+            loc = d.loc + ("qualifications", "usually_held", i)
+            resolved = self._reference(ref, d.namespace, self.qual_ids, "qualification", d.source, loc)
+            held[i] = resolved or ref
+            if resolved is not None and resolved not in desirable:
+                self.problems.append(
+                    d.source.problem(
+                        loc,
+                        f"qualification '{ref}' is usually held but not listed as desirable",
+                        expected="each usually_held qualification also under desirable",
+                    )
+                )
         if role.family is not None and role.family not in self.library.families:
             near = process.extractOne(role.family, list(self.library.families), score_cutoff=60)
             hint = f"; did you mean '{near[0]}'?" if near else ""

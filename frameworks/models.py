@@ -187,6 +187,12 @@ class QualificationNeeds(Model):
         default_factory=list, description="Every item is needed; an item may be {any_of: [...]} alternatives."
     )
     desirable: list[Reference] = Field(default_factory=list)
+    usually_held: list[Reference] = Field(
+        default_factory=list,
+        description="Desirable qualifications most people in the post hold though it does not require them (a band 3"
+        " post's 'Level 3, or equivalent experience'): a route starting from the post takes them as held, while a"
+        " move into the post does not ask for them. Each is also listed under desirable.",
+    )
 
 
 class Entry(Model):

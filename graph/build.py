@@ -177,12 +177,14 @@ def build_graph(library: Library) -> nx.MultiDiGraph:
 
 def _add_qualification_edges(graph: nx.MultiDiGraph, rqid: str, role) -> None:
     """REQUIRES_QUALIFICATION edges: `essential` for required ones; alternatives of one {any_of} item share
-    `alternatives` (the item's position), so holding any one of them meets the requirement."""
+    `alternatives` (the item's position), so holding any one of them meets the requirement; `usually_held`
+    marks a desirable one most people in post hold."""
     edges = [(q, True, None, 0) for q in role.qualifications.required if isinstance(q, str)]
     for position, item in enumerate(role.qualifications.required):
         if not isinstance(item, str):
             edges += [(q, True, position, order) for order, q in enumerate(item.any_of)]
     edges += [(q, False, None, 0) for q in role.qualifications.desirable]
+    held = set(role.qualifications.usually_held)
     for qqid, essential, alternatives, order in edges:
         if graph.has_edge(node_id("Role", rqid), node_id("Qualification", qqid), key="REQUIRES_QUALIFICATION"):
             continue  # named twice (required and desirable): the first, required, stands
@@ -194,4 +196,5 @@ def _add_qualification_edges(graph: nx.MultiDiGraph, rqid: str, role) -> None:
             essential=essential,
             alternatives=alternatives,
             order=order,  # an alternative's place in its group: the first is the usual route
+            usually_held=not essential and qqid in held,  # most people in post hold it (see QualificationNeeds)
         )

@@ -41,7 +41,7 @@ def role_record(graph: nx.MultiDiGraph, node: str) -> dict:
     """The full role record: the summary plus requirements, qualifications, pay, progressions, sources."""
     d = graph.nodes[node]
     record = role_summary(graph, node)
-    requirements, qualifications = [], {"required": [], "desirable": []}
+    requirements, qualifications = [], {"required": [], "desirable": [], "usually_held": []}
     groups: dict[int, list[tuple[int, dict]]] = {}
     moves_to = []
     for _, target, key, e in graph.out_edges(node, keys=True, data=True):
@@ -63,6 +63,8 @@ def role_record(graph: nx.MultiDiGraph, node: str) -> dict:
                 groups.setdefault(e["alternatives"], []).append((e.get("order", 0), entry))
             else:
                 qualifications["required" if e["essential"] else "desirable"].append(entry)
+                if e.get("usually_held"):
+                    qualifications["usually_held"].append(entry)
         elif key == "PROGRESSES_TO":
             moves_to.append(
                 {

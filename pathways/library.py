@@ -45,8 +45,12 @@ class AnyOf:
 
 @dataclass
 class RoleQualifications:
+    """What a role asks for: required items (an id or alternatives), desirable ones, and the desirable ones most
+    people in post hold (routes from the role take those as held)."""
+
     required: list[QualificationRef | AnyOf]
     desirable: list[QualificationRef]
+    usually_held: list[QualificationRef] = field(default_factory=list)
 
 
 @dataclass
@@ -226,7 +230,9 @@ def role_record(graph: nx.MultiDiGraph, qid: str) -> RoleRecord:
         entry=Entry(**d["entry"]) if d["entry"] else None,
         top=d["top"],
         qualifications=RoleQualifications(
-            [_qual_item(q) for q in quals["required"]], [QualificationRef(**q) for q in quals["desirable"]]
+            [_qual_item(q) for q in quals["required"]],
+            [QualificationRef(**q) for q in quals["desirable"]],
+            [QualificationRef(**q) for q in quals["usually_held"]],
         ),
         progresses_to=[MoveOut(**m) for m in d["progresses_to"]],
         progresses_from=[MoveIn(**m) for m in d["progresses_from"]],

@@ -163,7 +163,9 @@ Tier = Literal["ladder", "recognised", "inferred"]
 
 @dataclass
 class RouteOrigin:
-    """Where the routes start: `key` is the role id, "passport" or "education"; `role` the role held, if any."""
+    """Where the routes start: `key` is the role id, "passport" or "education"; `role` the role held, if any;
+    `holds` the qualifications the person is taken to hold (a role's required ones and those most people in
+    it hold, a passport's, or the education named)."""
 
     key: str
     title: str
@@ -171,6 +173,7 @@ class RouteOrigin:
     level: int
     sector: str | None
     resolutions: list[Resolution]
+    holds: list[QualificationRef]
 
 
 @dataclass
@@ -311,6 +314,8 @@ class WaysInto:
 
 
 def start_from_role(graph: nx.MultiDiGraph, role: str) -> Start:
+    """Someone in post: they hold what the role requires (the usual route of each item) and what most people
+    in it hold (`usually_held`: a band 3 post's Level 3), though a move into the role asks only the first."""
     data = graph.nodes[node_id("Role", role)]
     return Start(
         role,
@@ -319,7 +324,7 @@ def start_from_role(graph: nx.MultiDiGraph, role: str) -> Start:
         data["sector"],
         role,
         role_needs(graph, node_id("Role", role)),
-        {options[0] for options in _required_qualifications(graph, role)},  # the usual route of each
+        {options[0] for options in _required_qualifications(graph, role)} | set(_usually_held(graph, role)),
     )
 
 
@@ -392,6 +397,12 @@ def _required_qualifications(graph: nx.MultiDiGraph, role: str) -> list[list[str
                 groups.setdefault(e["alternatives"], []).append((e.get("order", 0), graph.nodes[t]["id"]))
     # alternatives in file order (kept as `order`, so a graph read back from Neo4j answers the same)
     return sorted(single) + [[q for _, q in sorted(groups[k])] for k in sorted(groups)]
+
+
+def _usually_held(graph: nx.MultiDiGraph, role: str) -> list[str]:
+    """The desirable qualifications most people in the role hold (a role file's `usually_held`)."""
+    edges = edges_of(graph, node_id("Role", role), "REQUIRES_QUALIFICATION")
+    return [graph.nodes[t]["id"] for t, e in edges if e.get("usually_held")]
 
 
 EMPLOYED_ROUTES = ("apprenticeship", "degree_apprenticeship", "top_up")
@@ -1247,7 +1258,13 @@ def find_routes(
         found = planner.routes(start, to, cap, ending_in, steps, top, allow_step_down)
     return RoutesAnswer(
         from_=RouteOrigin(
-            start.key, start.title, start.role, start.level, start.sector, [Resolution(**r) for r in start.resolutions]
+            start.key,
+            start.title,
+            start.role,
+            start.level,
+            start.sector,
+            [Resolution(**r) for r in start.resolutions],
+            _held_refs(graph, start.qualifications),
         ),
         to=to,
         constraints=RouteLimits(cap, sector, steps, allow_step_down),
@@ -1255,6 +1272,12 @@ def find_routes(
         ranking=RANKING_RULE,
         routes=[planner.route_record(r, start) for r in found],
     )
+
+
+def _held_refs(graph: nx.MultiDiGraph, quals: set[str]) -> list[QualificationRef]:
+    """The qualifications of a start as the answer names them, by title."""
+    nodes = [graph.nodes[node_id("Qualification", q)] for q in quals if node_id("Qualification", q) in graph]
+    return sorted((QualificationRef(d["id"], d["title"]) for d in nodes), key=lambda ref: (ref.title, ref.id))
 
 
 def starting_point(

@@ -68,6 +68,29 @@ def test_same_id_twice_in_one_layer_is_an_error(tmp_path: Path) -> None:
     assert "duplicate id 'x:same'" in str(caught.value)
 
 
+def test_a_usually_held_qualification_must_also_be_desirable(tmp_path: Path) -> None:
+    """`usually_held` marks desirable qualifications most people in post hold; one the role does not list as
+    desirable is an error naming its key path, and an unknown id is reported once (as unknown)."""
+    user = tmp_path / "user.yaml"
+    role = (
+        "kind: roles\nnamespace: x\nroles:\n  - id: senior\n    title: Senior\n    sector: health\n    level: 3\n"
+        "    requirements:\n      - {competency: mini:care.washing, level: 3}\n"
+        "    qualifications: {desirable: [mini:induction], usually_held: [%s]}\n"
+    )
+    user.write_text(role % "mini:senior-course")
+    with pytest.raises(LibraryError) as caught:
+        load_library(mini_layers(user))
+    message = str(caught.value)
+    assert "qualifications.usually_held[0]" in message and "not listed as desirable" in message
+    user.write_text(role % "mini:nowhere")
+    with pytest.raises(LibraryError) as caught:
+        load_library(mini_layers(user))
+    assert "unknown qualification 'mini:nowhere'" in str(caught.value)
+    assert "not listed as desirable" not in str(caught.value)
+    user.write_text(role % "induction")
+    assert load_library(mini_layers(user)).roles["x:senior"].qualifications.usually_held == ["mini:induction"]
+
+
 def test_ambiguous_unqualified_reference_lists_the_candidates(tmp_path: Path) -> None:
     twin = tmp_path / "twin.yaml"
     twin.write_text((MINI / "framework.yaml").read_text().replace("namespace: mini", "namespace: other"))

@@ -251,6 +251,23 @@ def test_judging_only_the_routes_that_can_rank_answers_as_judging_all(tmp_path: 
     assert all(answer["routes"] for answer in lazy)
 
 
+def test_a_band_3_postholder_is_taken_to_hold_its_level_3_but_a_move_into_the_post_trains_it(run) -> None:
+    """Band 3 clinical support posts ask for a Level 3 or equivalent experience: the library lists ST0217 as
+    usually held by a maternity support worker, so her route to midwife is the 36-month degree apprenticeship
+    (adviser set m10) without the Level 3 again; the answer says what she is taken to hold. Someone moving into
+    the post from the band 2 maternity care assistant still trains it (m09)."""
+    answer = run.json("routes", "maternity support worker", "--to", "midwife", "--top", "1")
+    assert "hsc:st0217-senior-healthcare-support-worker" in {q["id"] for q in answer["from"]["holds"]}
+    (route,) = answer["routes"]
+    assert route["roles"] == ["hsc:maternity-support-worker", "hsc:midwife"] and route["total_months"] == 36
+    assert [t["code"] for t in route["steps"][0]["training"]] == ["ST0948"]
+    into = run.json("routes", "maternity care assistant", "--to", "maternity support worker", "--top", "1")
+    assert "hsc:st0217-senior-healthcare-support-worker" not in {q["id"] for q in into["from"]["holds"]}
+    assert "ST0217" in {t["code"] for s in into["routes"][0]["steps"] for t in s["training"]}
+    shown = run.json("roles", "show", "maternity support worker")["qualifications"]
+    assert [q["id"] for q in shown["usually_held"]] == ["hsc:st0217-senior-healthcare-support-worker"]
+
+
 def test_healthcare_assistant_routes_reach_senior_hca_then_ap_and_na(bundled_routes) -> None:
     found = bundled_routes("hsc:healthcare-assistant", top=10)
     ends = {r["roles"][-1]: r for r in found}

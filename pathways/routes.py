@@ -64,6 +64,7 @@ MAX_INFERRED_RISE = 1
 INFERRED_PER_STATE = 15  # candidate inferred moves considered from each role, best coverage first
 BEAM = 40  # partial routes kept at each depth
 TARGET_BEAM = 20  # with a destination: fewer, since they must all lead there
+SKILL_TABLE_MAX = 4000  # competencies: a table of every pair takes 5 bytes a pair (80 MB at 4,000)
 MAX_SHARING_FIRST_MOVE = 2  # diversity: routes to different places that all begin with the same move
 T = TypeVar("T")
 DEFAULT_CAP = 4  # with no cap asked for, routes go up to level 4 (Bands 1-4) first
@@ -514,8 +515,13 @@ class RoutePlanner:
     @cached_property
     def skills(self) -> SkillTable | None:
         """Every pair of library competencies judged once (graph.overlap.skill_table); None for the lexical
-        matcher, whose word scores cost more to tabulate for every pair than to compute for each step."""
-        return skill_table(self.graph, self.matcher) if self.matcher.kind == "embedding" else None
+        matcher, whose word scores cost more to tabulate for every pair than to compute for each step, and for
+        a library of more than SKILL_TABLE_MAX competencies, whose table would not fit in memory (ESCO's
+        14,000: some 1 GB), where each step asks the matcher instead."""
+        if self.matcher.kind != "embedding":
+            return None
+        count = sum(1 for _, kind in self.graph.nodes(data="kind") if kind == "Competency")
+        return skill_table(self.graph, self.matcher) if count <= SKILL_TABLE_MAX else None
 
     @cached_property
     def source(self) -> SimilaritySource:

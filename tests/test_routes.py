@@ -268,6 +268,29 @@ def test_a_band_3_postholder_is_taken_to_hold_its_level_3_but_a_move_into_the_po
     assert [q["id"] for q in shown["usually_held"]] == ["hsc:st0217-senior-healthcare-support-worker"]
 
 
+def test_routes_answer_the_same_without_the_skill_table(tmp_path: Path, monkeypatch) -> None:
+    """Above SKILL_TABLE_MAX competencies (ESCO's 14,000 would need some 1 GB) the planner asks the matcher at
+    each step instead of looking pairs up in the table of every pair: slower, and the same answers."""
+    import pathways.routes as routes_module
+    from frameworks.sources import library_layers
+    from graph.crosswalk import all_competency_texts, anchor_competencies
+    from graph.matching import choose_matcher
+    from graph.store import load_graph
+    from pathways.results import as_json
+
+    graph, _ = load_graph(library_layers(), tmp_path)
+    matcher, _ = choose_matcher(all_competency_texts(graph), tmp_path, anchors=anchor_competencies(graph))
+    questions = [
+        {"role": "hsc:care-worker", "to": "hsc:registered-nurse-adult", "top": 5},
+        {"role": "hsc:healthcare-assistant", "top": 5},
+    ]
+    with_table = [as_json(routes_module.find_routes(graph, matcher, **q)) for q in questions]
+    assert routes_module.RoutePlanner(graph, matcher).skills is not None
+    monkeypatch.setattr(routes_module, "SKILL_TABLE_MAX", 10)
+    assert routes_module.RoutePlanner(graph, matcher).skills is None
+    assert [as_json(routes_module.find_routes(graph, matcher, **q)) for q in questions] == with_table
+
+
 def test_healthcare_assistant_routes_reach_senior_hca_then_ap_and_na(bundled_routes) -> None:
     found = bundled_routes("hsc:healthcare-assistant", top=10)
     ends = {r["roles"][-1]: r for r in found}

@@ -19,8 +19,8 @@ def test_version(run) -> None:
 
 
 def test_the_console_script_runs_a_command_with_the_cycle_collector_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`pathways` is one short process: cli.main.main switches the collector off before the command runs
-    (`serve` switches it back on: tests/test_web.py)."""
+    """`pathways` is one short process: cli.main.main switches the collector off before the command runs and
+    freezes what is alive after it (`serve` switches the collector back on: tests/test_web.py)."""
     import gc
 
     import cli.main
@@ -29,9 +29,11 @@ def test_the_console_script_runs_a_command_with_the_cycle_collector_off(monkeypa
     monkeypatch.setattr(cli.main, "cli", lambda: seen.append(gc.isenabled()))
     try:
         cli.main.main()
+        frozen = gc.get_freeze_count()  # and everything frozen at the end: the exit's last collection skips it
     finally:
+        gc.unfreeze()
         gc.enable()
-    assert seen == [False]
+    assert seen == [False] and frozen > 0
 
 
 def test_validate_reports_counts(run, mini) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -14,6 +15,12 @@ from graph.embeddings import ModelUnavailable
 from graph.errors import StoreError, StoreSettingError
 from graph.lookup import NotFound
 from pathways.errors import QuestionError
+
+
+def collect_cycles() -> None:
+    """For a command that may run long or make much garbage (serve, embed, import, neo4j): the cycle
+    collector back on, which the console script turned off for the usual short query (cli.main.main)."""
+    gc.enable()
 
 
 def show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
-from cli.app import App
+from cli.app import App, collect_cycles
 
 
 @click.group("import")
 def import_group() -> None:
     """Convert external data (e.g. a role-requirement CSV) into library YAML files."""
+    collect_cycles()  # a national taxonomy is a long batch
 
 
 @import_group.command("csv")

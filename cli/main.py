@@ -130,8 +130,8 @@ def main() -> None:
     for it: reference counting frees nearly everything, the few cycles left go when the process ends, and
     the collector's passes over every new object (some 0.03 s of a route query, most of it while numpy and
     networkx load) are spared. At the end everything is frozen, so the interpreter's last collection on the
-    way out does not walk the graph and the answer again (another 0.03 s). `serve`, the one long-lived
-    command, switches the collector back on."""
+    way out does not walk the graph and the answer again (another 0.03 s). Commands that run long or make
+    much garbage (serve, embed, import, neo4j) switch the collector back on (cli.app.collect_cycles)."""
     gc.disable()
     try:
         cli()

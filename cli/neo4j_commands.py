@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from cli.app import App, emit, format_option, neo4j_settings
+from cli.app import App, collect_cycles, emit, format_option, neo4j_settings
 from cli.output import Table, View
 from pathways.results import as_json
 
@@ -52,6 +52,7 @@ def failed(mismatches: list[str]) -> None:
 @click.group("neo4j")
 def neo4j_group() -> None:
     """A shared Neo4j graph: push the library's graph, verify it."""
+    collect_cycles()  # a push is a long batch, and the driver keeps connections
 
 
 @neo4j_group.command("push")

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import math
+import os
 import re
 import shutil
 import sys
@@ -182,7 +183,7 @@ def _terminal(view: View) -> str:
     the terminal's width (160 columns when the output is not a terminal), dim notes."""
     from cli.terminal import box_table, wrap
 
-    styled = sys.stdout.isatty()
+    styled = sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
     width = shutil.get_terminal_size().columns if styled else 160
 
     def style(text: str, code: str) -> str:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.app import App, check_sector, emit, format_option, top_option
+from cli.app import App, check_sector, collect_cycles, emit, format_option, top_option
 from cli.output import Table, View, check_plot_path, plot_format
 from pathways.results import as_json
 
@@ -48,6 +48,8 @@ EVIDENCE_COLUMNS = [
 def embed(app: App) -> None:
     """Encode every competency of the library now, so later queries find their vectors cached."""
     from pathways.errors import QuestionError
+
+    collect_cycles()  # loading and running the model is long and makes much garbage
 
     try:
         texts, cached, model = app.session.embed()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.app import App
+from cli.app import App, collect_cycles
 
 
 @click.command()
@@ -21,8 +21,6 @@ def serve(app: App, host: str, port: int) -> None:
 
     Find a role, see a role in full, plan routes and compare two roles in a browser; every page also
     answers as JSON under /api/, the same as this command line's --format json."""
-    import gc
-
     import uvicorn
 
     from web import create_app
@@ -32,5 +30,5 @@ def serve(app: App, host: str, port: int) -> None:
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"note: listening on {host}: anyone who can reach this address can use the page", err=True)
     click.echo(f"serving on http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl+C to stop)", err=True)
-    gc.enable()  # a server lives long: its cycles must be collected (the console script turned this off)
+    collect_cycles()  # a server lives long
     uvicorn.run(create_app(app.session), host=host, port=port, log_level="warning", server_header=False)

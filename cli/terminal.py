@@ -16,10 +16,17 @@ MIN_COLUMN = 4  # no column is squeezed narrower than this (or its widest headin
 
 
 def display_width(text: str) -> int:
-    """How many terminal cells `text` takes: wide characters two, combining marks none."""
+    """How many terminal cells `text` takes: wide characters two; combining marks, variation selectors and
+    invisible format characters (zero-width space and joiner, soft hyphen) none."""
     if text.isascii():
         return len(text)
-    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(_cells(ch) for ch in text)
+
+
+def _cells(ch: str) -> int:
+    if unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
 
 def _fold(word: str, width: int) -> list[str]:
@@ -83,6 +90,8 @@ def box_table(headings: list[str], rows: list[list[str]], width: int) -> str:
     """A table of `headings` over `rows` (text cells), at most `width` cells wide where the columns allow,
     each cell padded by a space and folded to its column."""
     count = len(headings)
+    if not count:
+        return ""
     natural = [
         max([display_width(line) for text in [heading, *(row[i] for row in rows)] for line in wrap(text, 10**6)])
         for i, heading in enumerate(headings)

@@ -295,7 +295,15 @@ class _Resolver:
             loc = d.loc + ("qualifications", "usually_held", i)
             resolved = self._reference(ref, d.namespace, self.qual_ids, "qualification", d.source, loc)
             held[i] = resolved or ref
-            if resolved is not None and resolved not in desirable:
+            if resolved is not None and resolved in named:
+                self.problems.append(
+                    d.source.problem(
+                        loc,
+                        f"qualification '{ref}' is required, so every postholder holds it already",
+                        expected="only desirable qualifications under usually_held",
+                    )
+                )
+            elif resolved is not None and resolved not in desirable:
                 self.problems.append(
                     d.source.problem(
                         loc,

@@ -31,7 +31,9 @@ def edges_of(graph: nx.MultiDiGraph, node: str, kind: str) -> list[tuple[str, di
     """(target, data) of each out-edge of `node` of one kind (edges are keyed by their kind), read from
     the graph's own adjacency dicts: a route search reads thousands, and networkx's read-only views wrap
     every edge of every kind on the way (a third of the time of reading a role's requirements)."""
-    return [(target, keyed[kind]) for target, keyed in graph._succ[node].items() if kind in keyed]
+    if not graph.is_multigraph():  # a plain graph's adjacency holds data, not edges keyed by kind
+        raise TypeError("edges_of reads a MultiDiGraph, whose edges are keyed by their kind")
+    return [(target, keyed[kind]) for target, keyed in graph._succ.get(node, {}).items() if kind in keyed]
 
 
 def plain_items(items) -> list:

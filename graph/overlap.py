@@ -32,6 +32,7 @@ from graph.matching import Matcher, competency_text
 if TYPE_CHECKING:
     import networkx as nx
 
+COLUMNS_KEPT = 1000  # competencies: up to here a role's columns of the skill table are kept (5 KB a need)
 ESSENTIAL_WEIGHT = 1.0
 DESIRABLE_WEIGHT = 0.5
 FREE_TEXT_SCALE = 9  # free text has no framework; its level reads on the 1-9 scale
@@ -200,23 +201,36 @@ class SkillTable:
         rows = [self.index.get(cid) for cid in competency_ids]
         return None if None in rows else rows
 
-    def columns(self, need_rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """Every competency's similarity to, and same-skill verdict on, these (needed) ones: a role's
-        columns, taken once and given to `best` for each holding judged against the role."""
-        return self.sim[:, need_rows], self.same[:, need_rows]
+    def columns(self, need_rows: list[int]) -> SkillColumns:
+        """A role's needed competencies in the table, for `best` to judge each holding against."""
+        return SkillColumns(self, need_rows)
 
     def best(
-        self,
-        have_rows: np.ndarray,
-        have_depth: np.ndarray,
-        columns: tuple[np.ndarray, np.ndarray],
-        need_depth: np.ndarray,
+        self, have_rows: np.ndarray, have_depth: np.ndarray, columns: SkillColumns, need_depth: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """best_holdings of held competencies (rows of the table, with their depths) against needed ones (their
         `columns`, with their depths): the same answer as best_holdings(self.match(have, need)), without
         building the match."""
-        sim, same = columns
-        return best_of(sim[have_rows], same[have_rows], have_depth, need_depth)
+        return best_of(*columns.block(have_rows), have_depth, need_depth)
+
+
+class SkillColumns:
+    """The table's columns for one role's needs. In a table of up to COLUMNS_KEPT competencies (the bundled
+    library has 228) they are sliced out once, so each holding judged against the role reads its rows of
+    them; in a larger one, where a role's columns would take too much memory to keep for every role a search
+    meets, each holding's block is read from the table."""
+
+    def __init__(self, table: SkillTable, need_rows: list[int]):
+        self.table, self.need_rows = table, need_rows
+        small = len(table.index) <= COLUMNS_KEPT
+        self.kept = (table.sim[:, need_rows], table.same[:, need_rows]) if small else None
+
+    def block(self, have_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Similarities and same-skill verdicts of these held competencies (rows) against the needs."""
+        if self.kept is not None:
+            return self.kept[0][have_rows], self.kept[1][have_rows]
+        block = np.ix_(have_rows, self.need_rows)
+        return self.table.sim[block], self.table.same[block]
 
 
 # One table per graph and matcher: a web server answers many route questions over the same graph.

@@ -52,11 +52,14 @@ from pathways.errors import QuestionError
 from pathways.refs import QualificationRef, Resolution, RoleSummary, SourceRef
 from pathways.results import digits, named
 
+T = TypeVar("T")  # an item ordered by `smallest`
+
 if TYPE_CHECKING:
     import networkx as nx
 
     from frameworks.models import PassportFile
     from graph.matching import Matcher
+    from graph.overlap import SkillColumns
 
 GRADUATE_ROUTES = ("degree", "degree_apprenticeship")
 INFER_MIN_COVERAGE = 0.6
@@ -66,7 +69,6 @@ BEAM = 40  # partial routes kept at each depth
 TARGET_BEAM = 20  # with a destination: fewer, since they must all lead there
 SKILL_TABLE_MAX = 4000  # competencies: a table of every pair takes 5 bytes a pair (80 MB at 4,000)
 MAX_SHARING_FIRST_MOVE = 2  # diversity: routes to different places that all begin with the same move
-T = TypeVar("T")
 DEFAULT_CAP = 4  # with no cap asked for, routes go up to level 4 (Bands 1-4) first
 
 
@@ -123,6 +125,7 @@ class Route:
     tier: int = 0
     sideways: int = 0
     shortcuts: int = 0
+    arrays: tuple | None = field(default=None, repr=False, compare=False)  # RoutePlanner._holding_rows
 
     @property
     def months(self) -> float:
@@ -493,8 +496,7 @@ class RoutePlanner:
         self.level = np.array([graph.nodes[node_id("Role", r)]["level"] for r in self.roles])
         self._rows: dict[str, np.ndarray] = {}
         self._steps: dict[tuple, Step] = {}
-        self._held_rows: dict[tuple, tuple[list[Need], np.ndarray | None, np.ndarray]] = {}
-        self._need_rows: dict[str, tuple[tuple | None, np.ndarray, list[float]]] = {}
+        self._need_rows: dict[str, tuple[SkillColumns | None, np.ndarray, list[float]]] = {}
         self._anchor_memo: dict[str, str | None] = {}
         self._skips: dict[tuple[str, str], list[str]] = {}
         self._ladders: dict[str, frozenset[str]] = {}
@@ -761,7 +763,7 @@ class RoutePlanner:
             months=float(sum(t["months"] for t in training)),  # one after another: the figures add up
             experience_months=float((link or {}).get("experience_months", 0.0)),
             skips=skips,
-            have=list(route.held.values()),
+            have=self._holding_rows(route)[0],
         )
 
     def _covered(self, route: Route, target: str) -> tuple[float, list[tuple[Need, int]]]:
@@ -785,18 +787,19 @@ class RoutePlanner:
         return cover(self.skills.match(have, need) if self.skills else match_skills(have, need, self.matcher))
 
     def _holding_rows(self, route: Route) -> tuple[list[Need], np.ndarray | None, np.ndarray]:
-        """A holding's competencies as skill-table rows and depths (None: not all in the table)."""
-        if route.holding not in self._held_rows:
+        """What a route holds, in its own order (the first of equal holdings is the one named), as skill-table
+        rows (None: not all in the table) and depths; once per route, which is judged against every move."""
+        if route.arrays is None:
             have = list(route.held.values())
             rows = self.skills.rows(h.competency for h in have) if self.skills else None
-            self._held_rows[route.holding] = (
+            route.arrays = (
                 have,
                 None if rows is None else np.array(rows, dtype=np.intp),
                 np.array([h.depth for h in have], dtype=np.float64),
             )
-        return self._held_rows[route.holding]
+        return route.arrays
 
-    def _target_rows(self, target: str, need: list[Need]) -> tuple[tuple | None, np.ndarray, list[float]]:
+    def _target_rows(self, target: str, need: list[Need]) -> tuple[SkillColumns | None, np.ndarray, list[float]]:
         """A role's requirements as skill-table columns (None: not all in the table), depths and weights."""
         if target not in self._need_rows:
             rows = self.skills.rows(n.competency for n in need) if self.skills else None

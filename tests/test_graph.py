@@ -75,6 +75,13 @@ def test_a_cache_whose_edge_names_a_missing_node_is_rebuilt(workspace: Path) -> 
     cached.write_text(json.dumps(document))
     graph, built = build(MINI, workspace)
     assert built and "competency:mini:nowhere" not in graph and graph.number_of_nodes() == 14
+    from graph.build import edges_of
+
+    assert edges_of(graph, "role:mini:nowhere", "REQUIRES") == []  # a node not there has no edges, as out_edges
+    assert {target for target, _ in edges_of(graph, "role:mini:hca", "REQUIRES")} == {
+        "competency:mini:care.washing",
+        "competency:mini:care.vital-signs",
+    }
 
 
 class _Payload:

@@ -89,6 +89,10 @@ def test_a_usually_held_qualification_must_also_be_desirable(tmp_path: Path) -> 
     assert "not listed as desirable" not in str(caught.value)
     user.write_text(role % "induction")
     assert load_library(mini_layers(user)).roles["x:senior"].qualifications.usually_held == ["mini:induction"]
+    user.write_text((role % "induction").replace("{desirable:", "{required: [induction], desirable:"))
+    with pytest.raises(LibraryError) as caught:
+        load_library(mini_layers(user))
+    assert "is required, so every postholder holds it already" in str(caught.value)
 
 
 def test_ambiguous_unqualified_reference_lists_the_candidates(tmp_path: Path) -> None:

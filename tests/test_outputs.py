@@ -236,6 +236,8 @@ def test_terminal_tables_fold_a_word_longer_than_its_column() -> None:
     assert column_widths([10, 20], [4, 4], 100) == [10, 20]  # room for all: as wide as the content
     table = box_table(["id"], [["x" * 300]], 40)
     assert all(display_width(line) <= 40 for line in table.splitlines())
+    assert display_width("a\u200bb\u00ade\u0301\ufe0f") == 3  # zero-width, soft hyphen, combining, selector
+    assert box_table([], [], 40) == ""
 
 
 # -- exports -------------------------------------------------------------------------------------------

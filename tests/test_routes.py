@@ -237,6 +237,17 @@ def test_judging_only_the_routes_that_can_rank_answers_as_judging_all(tmp_path: 
     def answers() -> list:
         return [as_json(routes_module.find_routes(graph, matcher, **q)) for q in questions]
 
+    judge = routes_module.RoutePlanner.judged
+
+    def judged_checking_the_cheap_facts(planner, grown, start):  # what the orderings read before judging
+        route = judge(planner, grown, start)
+        assert grown.tier == routes_module.route_tier(graph, route, start)
+        assert grown.sideways == sum(not routes_module.step_rises(graph, s) for s in route.steps)
+        assert grown.shortcuts == sum(1 for s in route.steps if s.skips)
+        assert routes_module.earliest(grown) <= routes_module.route_time(route)
+        return route
+
+    monkeypatch.setattr(routes_module.RoutePlanner, "judged", judged_checking_the_cheap_facts)
     lazy = answers()
 
     def judge_all_smallest(items, n, cheap, whole):

@@ -205,6 +205,7 @@ def sheet_data(graph, payload: dict, person: str | None = None, today: datetime.
         + ("" if limits["max_steps"] == 1 else "s")
         + f", destinations in {sector}",
         "to": graph.nodes[node_id("Role", payload["to"])]["title"] if payload.get("to") else None,
+        "holds": [] if origin["key"] == "education" else [q["title"] for q in origin.get("holds") or []],
         "resolutions": [
             f"'{r['text']}' was matched to {r['label'] or 'nothing close'}" for r in origin.get("resolutions") or []
         ],
@@ -349,6 +350,8 @@ def render_docx(sheet: dict, picture: bytes | None = None) -> bytes:
     rows = [("Starting from", sheet["start"]), ("Limits", sheet["limits"])]
     if sheet["to"]:
         rows.append(("Aiming for", sheet["to"]))
+    if sheet["holds"]:
+        rows.append(("Taken to hold already", "; ".join(sheet["holds"])))
     rows += [("Your words", r) for r in sheet["resolutions"]]
     if sheet["ranking"]:
         rows.append(("Order", sheet["ranking"]))

@@ -262,7 +262,7 @@ def test_judging_only_the_routes_that_can_rank_answers_as_judging_all(tmp_path: 
     assert all(answer["routes"] for answer in lazy)
 
 
-def test_a_band_3_postholder_is_taken_to_hold_its_level_3_but_a_move_into_the_post_trains_it(run) -> None:
+def test_a_band_3_postholder_is_taken_to_hold_its_level_3_but_a_move_into_the_post_trains_it(run, tmp_path) -> None:
     """Band 3 clinical support posts ask for a Level 3 or equivalent experience: the library lists ST0217 as
     usually held by a maternity support worker, so her route to midwife is the 36-month degree apprenticeship
     (adviser set m10) without the Level 3 again; the answer says what she is taken to hold. Someone moving into
@@ -277,6 +277,14 @@ def test_a_band_3_postholder_is_taken_to_hold_its_level_3_but_a_move_into_the_po
     assert "ST0217" in {t["code"] for s in into["routes"][0]["steps"] for t in s["training"]}
     shown = run.json("roles", "show", "maternity support worker")["qualifications"]
     assert [q["id"] for q in shown["usually_held"]] == ["hsc:st0217-senior-healthcare-support-worker"]
+    from docx import Document  # the sheet to hand over says so too, in HTML and in Word
+
+    sheet, word = tmp_path / "sheet.html", tmp_path / "sheet.docx"
+    for path in (sheet, word):
+        run("routes", "maternity support worker", "--to", "midwife", "--format", path.suffix[1:], "-o", path)
+    assert "Taken to hold already</dt><dd>Care Certificate" in sheet.read_text()
+    cells = [cell.text for table in Document(str(word)).tables for row in table.rows for cell in row.cells]
+    assert "Taken to hold already" in cells and any("Senior healthcare support worker" in c for c in cells)
 
 
 def test_routes_answer_the_same_without_the_skill_table(tmp_path: Path, monkeypatch) -> None:

@@ -774,7 +774,7 @@ class RoutePlanner:
         have, have_rows, have_depth = self._holding_rows(route)
         columns, need_depth, weights = self._target_rows(target, need)
         if have_rows is None or columns is None:
-            covered = self._cover(list(route.held.values()), need)
+            covered = self._cover(have, need)
             gap = [(c.need, c.have.level) for c in covered.partial] + [(c.need, 0) for c in covered.missing]
             return covered.coverage, gap
         best, credit = self.skills.best(have_rows, have_depth, columns, need_depth)
@@ -1135,14 +1135,12 @@ def smallest(items: list[T], n: int, bound: Callable[[T], tuple], whole: Callabl
     """The first `n` items in order of `whole`, computing it for as few as can be: items are taken in order
     of `bound` (a key never above the whole key), and no further once n taken ones come before the next
     item's bound."""
-    keys: list[tuple] = []
-    taken: list[T] = []
-    for item in sorted(items, key=bound):
-        if len(keys) >= n and keys[n - 1] < bound(item):
+    taken: list[tuple[tuple, int, T]] = []  # (whole key, place, item), least first: each key computed once
+    for place, (limit, item) in enumerate(sorted(((bound(i), i) for i in items), key=lambda pair: pair[0])):
+        if len(taken) >= n and taken[n - 1][0] < limit:
             break
-        bisect.insort(keys, whole(item))
-        taken.append(item)
-    return sorted(taken, key=whole)[:n]
+        bisect.insort(taken, (whole(item), place, item))
+    return [item for _, _, item in taken[:n]]
 
 
 def first_in_order(
@@ -1156,13 +1154,13 @@ def first_in_order(
     """The first `top` routes `accept` takes, in order of `whole`: grown routes are judged in order of
     `bound` (a key never above the whole key), and a judged route is offered to `accept` once no route
     still unjudged can come before it; none is judged once `top` are taken."""
-    pending = sorted(items, key=bound)
+    pending = sorted(((bound(item), item) for item in items), key=lambda pair: pair[0])  # each bound once
     ready: list[tuple[tuple, int, Route]] = []  # judged routes, least whole key first
     chosen: list[Route] = []
     next_item = 0
     while len(chosen) < top:
-        while next_item < len(pending) and (not ready or ready[0][0] > bound(pending[next_item])):
-            route = judge(pending[next_item])
+        while next_item < len(pending) and (not ready or ready[0][0] > pending[next_item][0]):
+            route = judge(pending[next_item][1])
             heapq.heappush(ready, (whole(route), next_item, route))
             next_item += 1
         if not ready:

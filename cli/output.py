@@ -183,8 +183,9 @@ def _terminal(view: View) -> str:
     the terminal's width (160 columns when the output is not a terminal), dim notes."""
     from cli.terminal import box_table, wrap
 
-    styled = sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-    width = shutil.get_terminal_size().columns if styled else 160
+    on_terminal = sys.stdout.isatty()
+    styled = on_terminal and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    width = shutil.get_terminal_size().columns if on_terminal else 160  # NO_COLOR turns off style, not width
 
     def style(text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if styled else text

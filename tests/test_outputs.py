@@ -329,3 +329,7 @@ def test_json_output_never_holds_nan() -> None:
 
     text = render(View({"similarity": float("nan"), "rows": [float("inf"), 0.5]}), "json")
     assert json.loads(text) == {"similarity": None, "rows": [None, 0.5]}
+    looped: dict = {"similarity": 0.5}
+    looped["self"] = looped  # only NaN is retried: a circular answer fails at once, not after deep recursion
+    with pytest.raises(ValueError, match="Circular reference"):
+        render(View(looped), "json")

@@ -55,6 +55,7 @@ def qualifications_show(app: App, qualification: str, fmt: str | None) -> None:
         ("RQF level", record["rqf_level"] or "none (not a regulated qualification)"),
         ("Typical duration", f"{record['months']:g} month" + ("" if record["months"] == 1 else "s")),
         ("Prerequisites", [qualification_text(p) for p in record["prerequisites"]] or "none"),
+        *([("Counts as", [q["title"] for q in record["counts_as"]])] if record["counts_as"] else []),
         ("Required by", [r["title"] for r in record["required_by"]] or "none"),
         ("Desirable for", [r["title"] for r in record["desirable_for"]] or "none"),
         *([("Note", record["note"])] if record["note"] else []),

@@ -411,6 +411,13 @@ class _Resolver:
                 self._check_level(dev.level, ref, d, d.loc + ("develops", i, "level"))
         for i, item in enumerate(qual.prerequisites):
             qual.prerequisites[i] = self._qualification_item(item, d.namespace, d.source, d.loc + ("prerequisites", i))
+        for i, other in enumerate(qual.counts_as):
+            loc = d.loc + ("counts_as", i)
+            qual.counts_as[i] = self._qualification_item(other, d.namespace, d.source, loc)  # type: ignore[assignment]
+            if qual.counts_as[i] == qid:
+                self.problems.append(
+                    d.source.problem(loc, f"{qid} counts as itself", expected="another qualification's id")
+                )
         qual.id = qid
         self.qualification_definitions[qid] = d
         self.library.qualifications[qid] = qual

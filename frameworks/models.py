@@ -306,6 +306,13 @@ class Qualification(Sourced):
     prerequisites: list[QualificationItem] = Field(
         default_factory=list, description="Needed before starting; an item may be {any_of: [...]} alternatives."
     )
+    counts_as: list[Reference] = Field(
+        default_factory=list,
+        description=(
+            "Qualifications this one also meets wherever they are asked for: a nursing degree in one field counts"
+            " as the nursing degree a role open to every field asks for (and not the other way round)."
+        ),
+    )
     note: str | None = None
     develops: list[Develops] = Field(default_factory=list)
 

@@ -43,15 +43,17 @@ def training_months(via: list[str | AnyOf], months_of: dict[str, float]) -> tupl
 
 def attainable_qualifications(library: Library) -> set[str]:
     """Qualifications a person can start from nothing or from education: every prerequisite item is met by
-    one already attainable (any one alternative of a group), worked out to a fixed point."""
+    one already attainable (any one alternative of a group), worked out to a fixed point. What an attainable
+    qualification counts as is attainable with it."""
     quals = library.qualifications
     attained: set[str] = set()
     changed = True
     while changed:
         changed = False
         for qid, qual in quals.items():
-            if qid not in attained and all(_met(item, attained) for item in qual.prerequisites):
-                attained.add(qid)
+            ready = qid in attained or all(_met(item, attained) for item in qual.prerequisites)
+            if ready and not {qid, *qual.counts_as} <= attained:
+                attained |= {qid, *qual.counts_as}  # what it counts as is attained with it
                 changed = True
     return attained
 

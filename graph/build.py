@@ -120,6 +120,7 @@ def build_graph(library: Library) -> nx.MultiDiGraph:
             months=qual.months,
             experience_months=float(qual.experience_months),
             prerequisites=plain_items(qual.prerequisites),
+            counts_as=list(qual.counts_as),
             note=qual.note or "",
             source=_sources(qual),
         )

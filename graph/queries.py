@@ -296,6 +296,7 @@ def qualification_record(graph: nx.MultiDiGraph, node: str) -> dict:
     return {
         **qualification_summary(graph, node),
         "prerequisites": [_qualification_ref(item, titles) for item in d["prerequisites"]],
+        "counts_as": [_qualification_ref(q, titles) for q in d.get("counts_as") or []],
         "develops": sorted(develops, key=lambda x: (-x["level"], x["competency"])),
         "required_by": sorted(asked_by["required_by"], key=lambda r: r["role"]),
         "desirable_for": sorted(asked_by["desirable_for"], key=lambda r: r["role"]),

@@ -190,6 +190,7 @@ class QualificationRecord(QualificationRow):
     """A qualification in full (`qualifications show`): what it needs first, develops, and who asks for it."""
 
     prerequisites: list[QualificationRef | AnyOf] = field(default_factory=list)
+    counts_as: list[QualificationRef] = field(default_factory=list)
     develops: list[CompetencyLevel] = field(default_factory=list)
     required_by: list[RoleRef] = field(default_factory=list)
     desirable_for: list[RoleRef] = field(default_factory=list)
@@ -298,6 +299,7 @@ def qualification_record(graph: nx.MultiDiGraph, qid: str) -> QualificationRecor
     return QualificationRecord(
         **{k: d[k] for k in ("id", "title", "kind", "code", "rqf_level", "months", "experience_months")},
         prerequisites=[_qual_item(p) for p in d["prerequisites"]],
+        counts_as=[QualificationRef(**q) for q in d["counts_as"]],
         develops=[CompetencyLevel(**c) for c in d["develops"]],
         required_by=[RoleRef(**r) for r in d["required_by"]],
         desirable_for=[RoleRef(**r) for r in d["desirable_for"]],

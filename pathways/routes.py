@@ -328,8 +328,26 @@ def start_from_role(graph: nx.MultiDiGraph, role: str) -> Start:
         data["sector"],
         role,
         role_needs(graph, node_id("Role", role)),
-        {options[0] for options in _required_qualifications(graph, role)} | set(_usually_held(graph, role)),
+        _usual_holdings(graph, role) | set(_usually_held(graph, role)),
     )
+
+
+def _usual_holdings(graph: nx.MultiDiGraph, role: str) -> set[str]:
+    """The usual route of each item a role requires: its first alternative, unless the role it builds on
+    (the rung below, as the library declares it) requires one that counts as an alternative: a community
+    staff nurse, built on the adult nurse, holds the adult field's degree, which meets the post's any-field one."""
+    below = [
+        options[0]
+        for lower in graph.nodes[node_id("Role", role)].get("builds_on") or []
+        for options in _required_qualifications(graph, lower)
+    ]
+    held = set()
+    for options in _required_qualifications(graph, role):
+        carried = [
+            q for q in below if set(options) & set(graph.nodes[node_id("Qualification", q)].get("counts_as") or [])
+        ]
+        held.add(carried[0] if carried else options[0])
+    return held
 
 
 def start_from_education(graph: nx.MultiDiGraph, quals: list[str]) -> Start:
@@ -415,14 +433,16 @@ LEVEL_BEARING = ("certificate", "diploma", "apprenticeship", "degree_apprentices
 
 def with_prerequisites(held: set[str], quals: dict[str, dict]) -> set[str]:
     """What holding `held` implies: each qualification's prerequisites were met to start it (for an any_of
-    group, all its alternatives count as met), so a nurse holds what the nursing degree needed first."""
+    group, all its alternatives count as met), so a nurse holds what the nursing degree needed first; and
+    each counts as what it names in `counts_as` (an adult nursing degree is a nursing degree of some field)."""
     closed, pending = set(held), list(held)
     while pending:
-        for item in quals.get(pending.pop(), {}).get("prerequisites", []):
-            for q in alternatives(item):
-                if q not in closed:
-                    closed.add(q)
-                    pending.append(q)
+        qual = quals.get(pending.pop(), {})
+        implied = [q for item in qual.get("prerequisites", []) for q in alternatives(item)]
+        for q in implied + list(qual.get("counts_as") or []):
+            if q not in closed:
+                closed.add(q)
+                pending.append(q)
     return closed
 
 

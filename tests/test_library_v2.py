@@ -51,15 +51,34 @@ def test_every_role_is_reachable_and_every_link_takes_its_training_time(library:
 def test_a_nurse_who_qualified_by_apprenticeship_or_top_up_meets_the_role(library: Library) -> None:
     required = library.roles["hsc:registered-nurse-adult"].qualifications.required
     (group,) = [item for item in required if not isinstance(item, str)]
-    assert {"hsc:nursing-degree", "hsc:st0781-registered-nurse-degree", "hsc:rn-top-up-nursing-associate"} <= set(
-        group.any_of
-    )
+    field = {
+        "hsc:nursing-degree-adult",
+        "hsc:st0781-registered-nurse-degree-adult",
+        "hsc:rn-top-up-nursing-associate-adult",
+    }
+    assert field <= set(group.any_of)
+    for qid in field:  # each also meets a role open to nurses of every field
+        assert library.qualifications[qid].counts_as, qid
+
+
+def test_each_registered_nurse_field_asks_for_its_own_programmes(library: Library) -> None:
+    """Nurses register in one field: no programme meets two fields' registered nurse roles, and every
+    role that asks for a field-less nursing programme can be met by each field's."""
+    fields = ["adult", "children", "mental-health", "learning-disability"]
+    asked = {f: set(item_ids(library.roles[f"hsc:registered-nurse-{f}"].qualifications.required)) for f in fields}
+    for f in fields:
+        assert all(f in qid for qid in asked[f] if "nurs" in qid), (f, asked[f])
+        for other in fields:
+            assert other == f or not asked[f] & asked[other]
+    generic = {"hsc:nursing-degree", "hsc:st0781-registered-nurse-degree", "hsc:rn-top-up-nursing-associate"}
+    counted = {target for q in library.qualifications.values() for target in q.counts_as}
+    assert counted == generic
 
 
 def test_a_nurse_by_top_up_has_no_qualification_gap_into_nursing(run, tmp_path: Path) -> None:
     passport = tmp_path / "nurse.yaml"
     passport.write_text(
-        "kind: passport\nname: Jo\nrole: nursing associate\nqualifications: [rn-top-up-nursing-associate]\n"
+        "kind: passport\nname: Jo\nrole: nursing associate\nqualifications: [rn-top-up-nursing-associate-adult]\n"
     )
     found = run.json("routes", "--have", passport, "--to", "registered nurse (adult)")
     (step,) = found["routes"][0]["steps"]

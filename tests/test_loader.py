@@ -95,6 +95,26 @@ def test_a_usually_held_qualification_must_also_be_desirable(tmp_path: Path) -> 
     assert "is required, so every postholder holds it already" in str(caught.value)
 
 
+def test_counts_as_names_another_known_qualification(tmp_path: Path) -> None:
+    """`counts_as` ids resolve like any reference (an unknown one is reported with its key path); a
+    qualification cannot count as itself."""
+    user = tmp_path / "user.yaml"
+    qual = (
+        "kind: qualifications\nnamespace: x\nqualifications:\n  - id: field-course\n    title: Field course\n"
+        "    kind: diploma\n    rqf_level: 3\n    months: 12\n    counts_as: [%s]\n"
+    )
+    user.write_text(qual % "senior-course")
+    assert load_library(mini_layers(user)).qualifications["x:field-course"].counts_as == ["mini:senior-course"]
+    user.write_text(qual % "senior-cours")
+    with pytest.raises(LibraryError) as caught:
+        load_library(mini_layers(user))
+    assert "counts_as[0]" in str(caught.value) and "unknown qualification 'senior-cours'" in str(caught.value)
+    user.write_text(qual % "field-course")
+    with pytest.raises(LibraryError) as caught:
+        load_library(mini_layers(user))
+    assert "x:field-course counts as itself" in str(caught.value)
+
+
 def test_ambiguous_unqualified_reference_lists_the_candidates(tmp_path: Path) -> None:
     twin = tmp_path / "twin.yaml"
     twin.write_text((MINI / "framework.yaml").read_text().replace("namespace: mini", "namespace: other"))

@@ -287,6 +287,26 @@ def test_a_band_3_postholder_is_taken_to_hold_its_level_3_but_a_move_into_the_po
     assert "Taken to hold already" in cells and any("Senior healthcare support worker" in c for c in cells)
 
 
+def test_a_registered_nurse_changing_field_trains_the_new_field_but_keeps_roles_open_to_every_field(run) -> None:
+    """Nurses register in one field: an adult nurse becoming a children's nurse takes a children's nursing
+    programme (it used to cost 0 months), while a practice nurse post (open to every field) and the SCPHN
+    programmes (health visiting: any field) ask for no second registration."""
+    change = run.json("routes", "registered nurse (adult)", "--to", "registered nurse (children)", "--top", "3")
+    for route in change["routes"]:
+        trained = [t["id"] for step in route["steps"] for t in step["training"] if t["kind"] != "short_course"]
+        assert any(q.endswith("-children") for q in trained), trained
+        assert route["total_months"] >= 24
+    for start, target in [
+        ("registered nurse (adult)", "practice nurse"),
+        ("registered nurse (children)", "health visitor"),
+    ]:
+        (route,) = run.json("routes", start, "--to", target, "--top", "1")["routes"]
+        assert len(route["steps"]) == 1, route["roles"]
+        assert not [t for t in route["steps"][0]["training"] if "nursing-degree" in t["id"] or "top-up" in t["id"]]
+    generic = run.json("qualifications", "show", "hsc:rn-top-up-nursing-associate-children")
+    assert [q["id"] for q in generic["counts_as"]] == ["hsc:rn-top-up-nursing-associate"]
+
+
 def test_routes_answer_the_same_without_the_skill_table(tmp_path: Path, monkeypatch) -> None:
     """Above SKILL_TABLE_MAX competencies (ESCO's 14,000 would need some 1 GB) the planner asks the matcher at
     each step instead of looking pairs up in the table of every pair: slower, and the same answers."""
@@ -435,8 +455,8 @@ def test_a_school_leaver_with_a_levels_gets_the_nursing_degree_with_the_apprenti
     first = found["routes"][0]
     assert first["roles"] == ["education", "hsc:registered-nurse-adult"] and first["steps"][0]["kind"] == "entry"
     (degree,) = first["steps"][0]["training"]
-    assert degree["id"] == "hsc:nursing-degree" and not degree["apprenticeship"]  # not in work: the degree
-    assert "hsc:st0781-registered-nurse-degree" in {a["id"] for a in degree["alternatives"]}
+    assert degree["id"] == "hsc:nursing-degree-adult" and not degree["apprenticeship"]  # not in work: the degree
+    assert "hsc:st0781-registered-nurse-degree-adult" in {a["id"] for a in degree["alternatives"]}
     assert first["total_months"] == 36
 
 

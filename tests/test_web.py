@@ -253,7 +253,7 @@ def test_sheet_downloads_are_html_and_docx_with_user_text_escaped(client: TestCl
 
 def test_role_page_has_similar_roles_and_every_way_in(client: TestClient, session: Session) -> None:
     html = page_ok(client, "/roles/registered%20nurse%20(adult)", 'id="similar"', 'id="ways-in"', "Every way in")
-    assert "BSc (Hons) Nursing (pre-registration degree)" in html and "Needs first:" in html
+    assert "BSc (Hons) Nursing (adult), pre-registration degree" in html and "Needs first:" in html
     for similar in session.similar_roles("registered nurse (adult)", top=5).results:
         assert similar.title in html.replace("&#39;", "'")
         assert f"{similar.score * 100:.0f}%" in html

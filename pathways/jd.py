@@ -389,7 +389,8 @@ def job_description(graph: nx.MultiDiGraph, role: str, progression: list[Move] |
     """The job description of a role: purpose, duties, person specification, pay, training and progression
     (`progression`: from `progression()`; without it, the role's known progression links)."""
     record = role_record(graph, node_id("Role", role))
-    experience = [_experience(m["title"]) for m in record["progresses_from"]][:2]
+    ladder = [m for m in record["progresses_from"] if m["role"] in record["builds_on"]]  # the rung below, if declared
+    experience = [_experience(m["title"]) for m in ladder or record["progresses_from"]][:2]
     if record["level"] >= 3 and not experience:
         experience = ["Experience of health or social care work at the level below"]
     moves = (

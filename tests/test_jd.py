@@ -279,3 +279,10 @@ def test_no_lateral_move_is_called_progression_and_one_month_is_singular(run) ->
         "about 18 months",
         None,
     )
+
+
+def test_experience_names_the_rung_below_where_the_library_declares_it(run) -> None:
+    """A role that builds on another asks for experience of that rung, not of every post with a link in: the
+    children's nurse builds on the nursing associate; the community nursery nurse's link in is a career change."""
+    experience = run.json("jd", "registered nurse (children)")["person_specification"]["essential"]["experience"]
+    assert experience == ["Experience as a nursing associate or in a similar role"]

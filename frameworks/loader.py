@@ -423,18 +423,25 @@ class _Resolver:
         self.library.qualifications[qid] = qual
 
     def _check_prerequisite_cycles(self) -> None:
-        """Prerequisites must not loop: a course cannot require itself, however indirectly."""
+        """Prerequisites must not loop: a course cannot require itself, however indirectly; nor can
+        `counts_as` (it goes one way: two qualifications that count as each other would be one)."""
         quals = self.library.qualifications
-        edges = {qid: [p for p in item_ids(q.prerequisites) if p in quals] for qid, q in quals.items()}
-        for qid, cycle in find_cycles(edges):
-            d = self.qualification_definitions[qid]
-            self.problems.append(
-                d.source.problem(
-                    d.loc + ("prerequisites",),
-                    "prerequisites form a cycle: " + " -> ".join(cycle),
-                    expected="prerequisites that never lead back to the same qualification",
+        for key, ids_of in (
+            ("prerequisites", lambda q: item_ids(q.prerequisites)),
+            ("counts_as", lambda q: q.counts_as),
+        ):
+            edges = {qid: [p for p in ids_of(q) if p in quals] for qid, q in quals.items()}
+            for qid, cycle in find_cycles(edges):
+                if key == "counts_as" and len(cycle) == 2:
+                    continue  # counting as itself is reported where it is resolved
+                d = self.qualification_definitions[qid]
+                self.problems.append(
+                    d.source.problem(
+                        d.loc + (key,),
+                        f"{key} form a cycle: " + " -> ".join(cycle),
+                        expected=f"{key} that never lead back to the same qualification",
+                    )
                 )
-            )
 
     def _resolve_needs(self, qid: str, d: _Definition) -> None:
         """A team template: competency needs and the roles its rules name must exist."""

@@ -333,21 +333,11 @@ def start_from_role(graph: nx.MultiDiGraph, role: str) -> Start:
 
 
 def _usual_holdings(graph: nx.MultiDiGraph, role: str) -> set[str]:
-    """The usual route of each item a role requires: its first alternative, unless the role it builds on
-    (the rung below, as the library declares it) requires one that counts as an alternative: a community
-    staff nurse, built on the adult nurse, holds the adult field's degree, which meets the post's any-field one."""
-    below = [
-        options[0]
-        for lower in graph.nodes[node_id("Role", role)].get("builds_on") or []
-        for options in _required_qualifications(graph, lower)
-    ]
-    held = set()
-    for options in _required_qualifications(graph, role):
-        carried = [
-            q for q in below if set(options) & set(graph.nodes[node_id("Qualification", q)].get("counts_as") or [])
-        ]
-        held.add(carried[0] if carried else options[0])
-    return held
+    """The usual route of each item a role requires: its first alternative, taken through the usual
+    programme where others count as it (`usual_programmes`): a community staff nurse, in a post open to
+    every field, holds the adult field's degree, the field of the rung below it."""
+    usual = counted_by(graph)
+    return {usual.get(options[0], options)[0] for options in _required_qualifications(graph, role)}
 
 
 def start_from_education(graph: nx.MultiDiGraph, quals: list[str]) -> Start:
@@ -432,18 +422,30 @@ LEVEL_BEARING = ("certificate", "diploma", "apprenticeship", "degree_apprentices
 
 
 def with_prerequisites(held: set[str], quals: dict[str, dict]) -> set[str]:
-    """What holding `held` implies: each qualification's prerequisites were met to start it (for an any_of
-    group, all its alternatives count as met), so a nurse holds what the nursing degree needed first; and
-    each counts as what it names in `counts_as` (an adult nursing degree is a nursing degree of some field)."""
-    closed, pending = set(held), list(held)
-    while pending:
-        qual = quals.get(pending.pop(), {})
-        implied = [q for item in qual.get("prerequisites", []) for q in alternatives(item)]
-        for q in implied + list(qual.get("counts_as") or []):
-            if q not in closed:
-                closed.add(q)
-                pending.append(q)
+    """What holding `held` implies (see `implied_by`)."""
+    closed = set(held)
+    for qid in held:
+        closed |= implied_by(qid, quals)
     return closed
+
+
+def implied_by(qid: str, quals: dict[str, dict]) -> frozenset[str]:
+    """What holding one qualification implies, worked out once per qualification: itself, what it counts
+    as (an adult nursing degree is a nursing degree of some field), and what starting it needed: each
+    single prerequisite (a nurse holds the GCSEs the degree asked for) and, of an any_of group, only what
+    every alternative implies (a health visitor came in as a nurse or as a midwife: neither is implied)."""
+    qual = quals.get(qid)
+    if qual is None:
+        return frozenset({qid})
+    if "implies" not in qual:
+        qual["implies"] = frozenset({qid})  # while it is worked out: a counts_as loop ends here
+        found = {qid}
+        for other in qual.get("counts_as") or []:
+            found |= implied_by(other, quals)
+        for item in qual.get("prerequisites", []):
+            found |= frozenset.intersection(*(implied_by(q, quals) for q in alternatives(item)))
+        qual["implies"] = frozenset(found)
+    return qual["implies"]
 
 
 def item_met(options: list[str], held: set[str], quals: dict[str, dict], by_level: bool = False) -> bool:
@@ -476,7 +478,7 @@ def _choose(
     apprenticeship or top-up for someone in work, else the library's usual (first) route."""
     if item_met(options, held, quals, by_level):
         return None
-    known = [q for q in options if q in quals] or options
+    known = usual_programmes([q for q in options if q in quals], quals) or options
 
     def ready(q: str) -> bool:
         return prerequisites_met(q, held, quals)
@@ -485,6 +487,44 @@ def _choose(
         return (quals.get(q, {}).get("qualification_kind") in EMPLOYED_ROUTES) == employed
 
     return min(known, key=lambda q: (not ready(q), not fits(q), known.index(q)))
+
+
+def usual_programmes(options: list[str], quals: dict[str, dict]) -> list[str]:
+    """The programmes a person would take for `options`: a qualification that others count as (a nursing
+    degree in any field) is taken through the first of them, the library's usual one (the adult field's);
+    the rest as they are, in order, once each."""
+    taken: list[str] = []
+    for q in options:
+        usual = (quals.get(q, {}).get("counted_by") or [q])[0]
+        if usual not in taken:
+            taken.append(usual)
+    return taken
+
+
+def counted_by(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """For each qualification that others count as, those others in library order."""
+    found: dict[str, list[str]] = {}
+    for _, d in graph.nodes(data=True):
+        if d["kind"] == "Qualification":
+            for target in d.get("counts_as") or []:
+                found.setdefault(target, []).append(d["id"])
+    return found
+
+
+def with_usual_programmes(graph: nx.MultiDiGraph, passport: PassportFile, notices: list[str]) -> PassportFile:
+    """A passport naming a qualification that others count as (a nursing degree, no field said) is taken to
+    hold the library's usual one (the adult field's), with a notice: the field decides which posts it meets."""
+    usual = counted_by(graph)
+    held = []
+    for qid in passport.qualifications:
+        if qid in usual:
+            title = graph.nodes[node_id("Qualification", usual[qid][0])]["title"]
+            notices.append(
+                f"passport: {qid} stands for any of {len(usual[qid])} programmes; taken as {usual[qid][0]}"
+                f" ({title}); name one of {', '.join(usual[qid])} to be exact"
+            )
+        held.append(usual[qid][0] if qid in usual else qid)
+    return passport.model_copy(update={"qualifications": held})
 
 
 def _role_qualifications(graph: nx.MultiDiGraph, role: str) -> list[str]:
@@ -501,6 +541,9 @@ def _qualifications(graph: nx.MultiDiGraph) -> dict[str, dict]:
                 for t, e in edges_of(graph, node, "DEVELOPS")
             }
             quals[d["id"]] = {**d, "develops": develops}
+    for qid, others in counted_by(graph).items():
+        if qid in quals:
+            quals[qid]["counted_by"] = others
     return quals
 
 
@@ -754,7 +797,7 @@ class RoutePlanner:
             choice = self.choose(options_of_item, held_quals | set(mandatory), employed)
             if choice is not None and choice not in mandatory:
                 mandatory.append(choice)
-                others[choice] = [q for q in options_of_item if q != choice and q in self.quals]
+                others[choice] = [q for q in usual_programmes(options_of_item, self.quals) if q not in (choice, None)]
         # beyond what the move requires, only the short courses the target role itself lists
         options = set(mandatory) | (self.courses_listed(target) & self.short_courses)
         training, closed = self._training([need for need, _ in gap], mandatory, options, held_quals)
@@ -1422,7 +1465,7 @@ def _ways_from_education(planner: RoutePlanner, target: str) -> list[DirectEntry
         title = "Direct entry: recruited without a qualification first, trained in post"
         ways.append(DirectEntry(None, title, "entry", 0.0, False, [], list(entry.get("checks", []))))
     for options in planner.required_of(target):
-        for qid in options:
+        for qid in usual_programmes(options, quals):
             qual = quals.get(qid, {})
             if qual.get("qualification_kind") in GRADUATE_ROUTES and _from_school(qual, quals):
                 needs_first = [

@@ -381,7 +381,7 @@ class Session:
         `prefer="shortage"` puts routes into hard-to-fill roles first within each tier (pathways.demand;
         judged on England when no area is given, with a notice)."""
         from pathways.demand import demand_routes
-        from pathways.routes import resolved_passport
+        from pathways.routes import resolved_passport, with_usual_programmes
 
         return demand_routes(
             self.graph,
@@ -390,7 +390,11 @@ class Session:
             prefer,
             self.notices,
             role=self.qid("Role", start) if start else None,
-            passport=resolved_passport(passport, self.qid) if passport is not None else None,
+            passport=(
+                with_usual_programmes(self.graph, resolved_passport(passport, self.qid), self.notices)
+                if passport is not None
+                else None
+            ),
             education=[self.qid("Qualification", name) for name in education],
             to=self.qid("Role", to) if to else None,
             max_band=max_band,

@@ -112,7 +112,12 @@ def test_counts_as_names_another_known_qualification(tmp_path: Path) -> None:
     user.write_text(qual % "field-course")
     with pytest.raises(LibraryError) as caught:
         load_library(mini_layers(user))
-    assert "x:field-course counts as itself" in str(caught.value)
+    assert "x:field-course counts as itself" in str(caught.value) and "cycle" not in str(caught.value)
+    pair = qual % "other-course" + "  - id: other-course\n    title: Other\n    kind: diploma\n    rqf_level: 3\n"
+    user.write_text(pair + "    months: 12\n    counts_as: [field-course]\n")
+    with pytest.raises(LibraryError) as caught:  # one way only: two that count as each other would be one
+        load_library(mini_layers(user))
+    assert "counts_as form a cycle: x:field-course -> x:other-course -> x:field-course" in str(caught.value)
 
 
 def test_ambiguous_unqualified_reference_lists_the_candidates(tmp_path: Path) -> None:

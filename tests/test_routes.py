@@ -287,24 +287,49 @@ def test_a_band_3_postholder_is_taken_to_hold_its_level_3_but_a_move_into_the_po
     assert "Taken to hold already" in cells and any("Senior healthcare support worker" in c for c in cells)
 
 
-def test_a_registered_nurse_changing_field_trains_the_new_field_but_keeps_roles_open_to_every_field(run) -> None:
+def test_a_registered_nurse_changing_field_trains_the_new_field_but_keeps_roles_open_to_every_field(
+    run, tmp_path: Path
+) -> None:
     """Nurses register in one field: an adult nurse becoming a children's nurse takes a children's nursing
-    programme (it used to cost 0 months), while a practice nurse post (open to every field) and the SCPHN
-    programmes (health visiting: any field) ask for no second registration."""
+    programme (it used to cost 0 months), while posts open to every field (practice nurse) ask nothing more
+    of a nurse of any field, and someone in such a post keeps the field of the rung below it."""
     change = run.json("routes", "registered nurse (adult)", "--to", "registered nurse (children)", "--top", "3")
+    assert change["routes"]
     for route in change["routes"]:
         trained = [t["id"] for step in route["steps"] for t in step["training"] if t["kind"] != "short_course"]
         assert any(q.endswith("-children") for q in trained), trained
         assert route["total_months"] >= 24
-    for start, target in [
-        ("registered nurse (adult)", "practice nurse"),
-        ("registered nurse (children)", "health visitor"),
-    ]:
-        (route,) = run.json("routes", start, "--to", target, "--top", "1")["routes"]
-        assert len(route["steps"]) == 1, route["roles"]
-        assert not [t for t in route["steps"][0]["training"] if "nursing-degree" in t["id"] or "top-up" in t["id"]]
-    generic = run.json("qualifications", "show", "hsc:rn-top-up-nursing-associate-children")
-    assert [q["id"] for q in generic["counts_as"]] == ["hsc:rn-top-up-nursing-associate"]
+    for start in ("registered nurse (adult)", "registered nurse (children)"):
+        (route,) = run.json("routes", start, "--to", "practice nurse", "--top", "1")["routes"]
+        assert route["roles"][-1] == "hsc:practice-nurse" and len(route["steps"]) == 1, route["roles"]
+        assert not [t["id"] for t in route["steps"][0]["training"] if t["required"]], start
+    (back,) = run.json("routes", "community staff nurse", "--to", "registered nurse (adult)", "--top", "1")["routes"]
+    assert back["total_months"] == 0  # built on the adult nurse: holds the adult field's registration
+    passport = tmp_path / "nurse.yaml"
+    passport.write_text("kind: passport\nname: Ade\nqualifications: [nursing-degree]\n")
+    result = run("routes", "--have", passport, "--to", "registered nurse (adult)", "--top", "1", "--format", "json")
+    assert json.loads(result.stdout)["routes"][0]["total_months"] == 0
+    assert "passport: hsc:nursing-degree stands for any of 4 programmes; taken as hsc:nursing-degree-adult" in (
+        result.stderr
+    )
+    shown = run.json("qualifications", "show", "hsc:rn-top-up-nursing-associate-children")
+    assert [q["id"] for q in shown["counts_as"]] == ["hsc:rn-top-up-nursing-associate"]
+
+
+def test_holding_a_qualification_implies_only_what_every_way_into_it_needed() -> None:
+    """A health visitor came in as a nurse of some field or as a midwife: holding the SCPHN qualification
+    implies none of those in particular (it implied all of them, so a health visitor counted as an adult
+    nurse and as a midwife). An adult nursing degree implies the field-less one and the GCSEs it asked for."""
+    from frameworks.loader import load_library
+    from frameworks.sources import library_layers
+    from graph.build import build_graph
+    from pathways.routes import _qualifications, with_prerequisites
+
+    quals = _qualifications(build_graph(load_library(library_layers())))
+    visitor = with_prerequisites({"hsc:scphn-health-visiting"}, quals)
+    assert not {q for q in visitor if "nursing-degree" in q or "midwif" in q or "top-up" in q}, sorted(visitor)
+    adult = with_prerequisites({"hsc:nursing-degree-adult"}, quals)
+    assert {"hsc:nursing-degree", "hsc:gcse-english-maths"} <= adult and "hsc:nursing-degree-children" not in adult
 
 
 def test_routes_answer_the_same_without_the_skill_table(tmp_path: Path, monkeypatch) -> None:

@@ -424,16 +424,15 @@ class _Resolver:
 
     def _check_prerequisite_cycles(self) -> None:
         """Prerequisites must not loop: a course cannot require itself, however indirectly; nor can
-        `counts_as` (it goes one way: two qualifications that count as each other would be one)."""
+        `counts_as`, alone or with prerequisites (it goes one way: two qualifications that count as each
+        other would be one). Counting as itself is reported where the id is resolved."""
         quals = self.library.qualifications
-        for key, ids_of in (
-            ("prerequisites", lambda q: item_ids(q.prerequisites)),
-            ("counts_as", lambda q: q.counts_as),
-        ):
-            edges = {qid: [p for p in ids_of(q) if p in quals] for qid, q in quals.items()}
+        needs = {qid: [p for p in item_ids(q.prerequisites) if p in quals] for qid, q in quals.items()}
+        both = {qid: needs[qid] + [p for p in q.counts_as if p in quals and p != qid] for qid, q in quals.items()}
+        for key, edges in (("prerequisites", needs), ("counts_as", both)):
             for qid, cycle in find_cycles(edges):
-                if key == "counts_as" and len(cycle) == 2:
-                    continue  # counting as itself is reported where it is resolved
+                if key == "counts_as" and all(b in needs[a] for a, b in zip(cycle, cycle[1:], strict=False)):
+                    continue  # prerequisites alone: reported above
                 d = self.qualification_definitions[qid]
                 self.problems.append(
                     d.source.problem(

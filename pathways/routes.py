@@ -333,9 +333,9 @@ def start_from_role(graph: nx.MultiDiGraph, role: str) -> Start:
 
 
 def _usual_holdings(graph: nx.MultiDiGraph, role: str) -> set[str]:
-    """The usual route of each item a role requires: its first alternative, taken through the usual
-    programme where others count as it (`usual_programmes`): a community staff nurse, in a post open to
-    every field, holds the adult field's degree, the field of the rung below it."""
+    """The usual route of each item a role requires: its first alternative, taken through the first
+    programme that counts as it where others do (`usual_programmes`): a community staff nurse, in a post
+    open to every field, is taken to hold the adult field's degree (the post builds on the adult nurse)."""
     usual = counted_by(graph)
     return {usual.get(options[0], options)[0] for options in _required_qualifications(graph, role)}
 
@@ -433,12 +433,12 @@ def implied_by(qid: str, quals: dict[str, dict]) -> frozenset[str]:
     """What holding one qualification implies, worked out once per qualification: itself, what it counts
     as (an adult nursing degree is a nursing degree of some field), and what starting it needed: each
     single prerequisite (a nurse holds the GCSEs the degree asked for) and, of an any_of group, only what
-    every alternative implies (a health visitor came in as a nurse or as a midwife: neither is implied)."""
+    every alternative implies (a health visitor came in as a nurse or as a midwife: neither is implied;
+    the group itself is met, see `groups_met`)."""
     qual = quals.get(qid)
     if qual is None:
         return frozenset({qid})
-    if "implies" not in qual:
-        qual["implies"] = frozenset({qid})  # while it is worked out: a counts_as loop ends here
+    if "implies" not in qual:  # the loader refuses loops through prerequisites and counts_as
         found = {qid}
         for other in qual.get("counts_as") or []:
             found |= implied_by(other, quals)
@@ -448,13 +448,39 @@ def implied_by(qid: str, quals: dict[str, dict]) -> frozenset[str]:
     return qual["implies"]
 
 
+def groups_met(qid: str, quals: dict[str, dict]) -> frozenset[frozenset[str]]:
+    """The any_of groups someone holding `qid` met on the way (its own prerequisites', and those of what
+    it needed or counts as): whichever alternative they took, they took one. A district nursing SPQ holder
+    is a nurse of some field; the shortened midwifery programme's, an adult nurse by one of three routes."""
+    qual = quals.get(qid)
+    if qual is None:
+        return frozenset()
+    if "groups" not in qual:
+        found: set[frozenset[str]] = set()
+        for item in qual.get("prerequisites", []):
+            options = alternatives(item)
+            if len(options) > 1:
+                found.add(frozenset(options))
+            else:
+                found |= groups_met(options[0], quals)
+        for other in qual.get("counts_as") or []:
+            found |= groups_met(other, quals)
+        qual["groups"] = frozenset(found)
+    return qual["groups"]
+
+
 def item_met(options: list[str], held: set[str], quals: dict[str, dict], by_level: bool = False) -> bool:
-    """One requirement item met: an alternative held (or implied by what is held). With `by_level` (for
-    what a programme needs first, never for a role's own registration), also a qualification held at the
-    same or a higher RQF level than the lowest alternative: a Level 5 apprenticeship meets a Level 3 entry."""
+    """One requirement item met: an alternative held (or implied by what is held), or an any_of group met
+    on the way whose every alternative implies one of `options`. With `by_level` (for what a programme
+    needs first, never for a role's own registration), also a qualification held at the same or a higher
+    RQF level than the lowest alternative: a Level 5 apprenticeship meets a Level 3 entry."""
     closed = with_prerequisites(held, quals)
     if any(q in closed for q in options):
         return True
+    wanted = set(options)
+    for group in {g for qid in held for g in groups_met(qid, quals)}:
+        if all(implied_by(q, quals) & wanted for q in group):
+            return True
     if not by_level:
         return False
     levels = [quals[q]["rqf_level"] for q in options if q in quals and quals[q].get("rqf_level")]
@@ -491,8 +517,8 @@ def _choose(
 
 def usual_programmes(options: list[str], quals: dict[str, dict]) -> list[str]:
     """The programmes a person would take for `options`: a qualification that others count as (a nursing
-    degree in any field) is taken through the first of them, the library's usual one (the adult field's);
-    the rest as they are, in order, once each."""
+    degree in any field) is taken through the first of them by id (the adult field's); the rest as they
+    are, in order, once each."""
     taken: list[str] = []
     for q in options:
         usual = (quals.get(q, {}).get("counted_by") or [q])[0]
@@ -502,21 +528,26 @@ def usual_programmes(options: list[str], quals: dict[str, dict]) -> list[str]:
 
 
 def counted_by(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
-    """For each qualification that others count as, those others in library order."""
+    """For each qualification that others count as, those others by id (the same from a file store or
+    Neo4j): for the nursing programmes of no field, the adult field's comes first."""
     found: dict[str, list[str]] = {}
     for _, d in graph.nodes(data=True):
         if d["kind"] == "Qualification":
             for target in d.get("counts_as") or []:
                 found.setdefault(target, []).append(d["id"])
-    return found
+    return {target: sorted(others) for target, others in found.items()}
 
 
 def with_usual_programmes(graph: nx.MultiDiGraph, passport: PassportFile, notices: list[str]) -> PassportFile:
     """A passport naming a qualification that others count as (a nursing degree, no field said) is taken to
-    hold the library's usual one (the adult field's), with a notice: the field decides which posts it meets."""
+    hold the first of them (the adult field's), with a notice, unless it names one of them too: the field
+    decides which posts it meets."""
     usual = counted_by(graph)
+    named = set(passport.qualifications)
     held = []
     for qid in passport.qualifications:
+        if qid in usual and named & set(usual[qid]):
+            continue  # the passport names the programme it stands for, too
         if qid in usual:
             title = graph.nodes[node_id("Qualification", usual[qid][0])]["title"]
             notices.append(

@@ -118,6 +118,10 @@ def test_counts_as_names_another_known_qualification(tmp_path: Path) -> None:
     with pytest.raises(LibraryError) as caught:  # one way only: two that count as each other would be one
         load_library(mini_layers(user))
     assert "counts_as form a cycle: x:field-course -> x:other-course -> x:field-course" in str(caught.value)
+    user.write_text(pair + "    months: 12\n    prerequisites: [field-course]\n")
+    with pytest.raises(LibraryError) as caught:  # counting as what needs it first loops too
+        load_library(mini_layers(user))
+    assert "counts_as form a cycle: x:field-course -> x:other-course -> x:field-course" in str(caught.value)
 
 
 def test_ambiguous_unqualified_reference_lists_the_candidates(tmp_path: Path) -> None:

@@ -312,8 +312,29 @@ def test_a_registered_nurse_changing_field_trains_the_new_field_but_keeps_roles_
     assert "passport: hsc:nursing-degree stands for any of 4 programmes; taken as hsc:nursing-degree-adult" in (
         result.stderr
     )
+    passport.write_text("kind: passport\nname: Ade\nqualifications: [nursing-degree-children, nursing-degree]\n")
+    result = run("routes", "--have", passport, "--to", "registered nurse (adult)", "--top", "1", "--format", "json")
+    assert json.loads(result.stdout)["routes"][0]["total_months"] > 0 and "stands for" not in result.stderr
+    passport.write_text("kind: passport\nname: Mo\nqualifications: [midwifery-shortened-rn]\n")
+    (route,) = run.json("routes", "--have", passport, "--to", "registered nurse (adult)", "--top", "1")["routes"]
+    assert route["total_months"] == 0  # it is open to adult nurses only, by any of three routes: one was taken
     shown = run.json("qualifications", "show", "hsc:rn-top-up-nursing-associate-children")
     assert [q["id"] for q in shown["counts_as"]] == ["hsc:rn-top-up-nursing-associate"]
+
+
+def test_no_route_or_way_in_trains_a_programme_of_no_field(run) -> None:
+    """The field-less nursing programmes stand for any field's; a person enrols on a field's, so a route
+    into a post open to every field, and its ways in from education, name the adult field's programmes."""
+    field_less = {"hsc:nursing-degree", "hsc:st0781-registered-nurse-degree", "hsc:rn-top-up-nursing-associate"}
+    for start in ("nursing associate", "healthcare assistant"):
+        answer = run.json("routes", start, "--to", "registered nurse (care home with nursing)", "--top", "5")
+        trained = {t["id"] for r in answer["routes"] for s in r["steps"] for t in s["training"]}
+        offered = {
+            a["id"] for r in answer["routes"] for s in r["steps"] for t in s["training"] for a in t["alternatives"]
+        }
+        assert answer["routes"] and not (trained | offered) & field_less, start
+    ways = {w["id"] for w in run.json("routes", "--into", "practice nurse")["from_education"]}
+    assert ways and not ways & field_less and "hsc:nursing-degree-adult" in ways
 
 
 def test_holding_a_qualification_implies_only_what_every_way_into_it_needed() -> None:

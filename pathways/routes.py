@@ -828,7 +828,9 @@ class RoutePlanner:
             choice = self.choose(options_of_item, held_quals | set(mandatory), employed)
             if choice is not None and choice not in mandatory:
                 mandatory.append(choice)
-                others[choice] = [q for q in usual_programmes(options_of_item, self.quals) if q not in (choice, None)]
+                others[choice] = [
+                    q for q in usual_programmes(options_of_item, self.quals) if q != choice and q in self.quals
+                ]
         # beyond what the move requires, only the short courses the target role itself lists
         options = set(mandatory) | (self.courses_listed(target) & self.short_courses)
         training, closed = self._training([need for need, _ in gap], mandatory, options, held_quals)

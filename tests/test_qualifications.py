@@ -25,6 +25,7 @@ def test_show_finds_a_standard_by_its_code_and_says_who_asks_for_it(run) -> None
     asked = {r["role"] for r in record["required_by"] + record["desirable_for"]}
     assert "hsc:healthcare-assistant" in asked
     assert record["develops"] and all(d["level"] >= 1 for d in record["develops"])
+    assert record["counts_as"] == []  # the README's contract: always there, empty when it meets nothing else
 
 
 def test_an_id_from_the_list_works_in_a_passport(run, tmp_path: Path) -> None:
